@@ -1,0 +1,19 @@
+# Every live key that can send SMS.
+data "sms_api_keys" "senders" {
+  environment = "live"
+  permission  = "sms"
+}
+
+# Keys made by hand (not labelled by a pipeline) that have expired.
+data "sms_api_keys" "stale" {
+  label_regex = "^(?:[^c]|c[^i]|ci[^-])"
+  expired     = true
+}
+
+output "sender_ids" {
+  value = data.sms_api_keys.senders.ids
+}
+
+output "stale_keys" {
+  value = [for k in data.sms_api_keys.stale.api_keys : "${k.label} (${k.id}, last used ${coalesce(k.last_used_at, "never")})"]
+}

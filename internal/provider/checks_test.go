@@ -1,0 +1,55 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+)
+
+// expectKeyWorks proves that the key in state authenticates at the gateway,
+// by asking for the balance with it (the key must hold the balance scope).
+func (e *testEnv) expectKeyWorks(address string) statecheck.StateCheck {
+	return keyWorksCheck{env: e, address: address}
+}
+
+type keyWorksCheck struct {
+	env     *testEnv
+	address string
+}
+
+func (c keyWorksCheck) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	key, err := stateString(req.State, c.address, "key")
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	api, err := client.New(client.Config{Endpoint: c.env.endpoint, APIKey: key})
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	if _, err := api.Balance(ctx); err != nil {
+		resp.Error = fmt.Errorf("%s: the key in state does not work: %w", c.address, err)
+	}
+}
+
+func stateString(state *tfjson.State, address, attribute string) (string, error) {
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return "", fmt.Errorf("state is empty")
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address != address {
+			continue
+		}
+		v, ok := r.AttributeValues[attribute].(string)
+		if !ok || v == "" {
+			return "", fmt.Errorf("%s.%s is not a non-empty string in state", address, attribute)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("%s is not in state", address)
+}

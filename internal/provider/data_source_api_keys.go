@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiKeysDataSource)(nil)
+)
+
+func newAPIKeysDataSource() datasource.DataSource {
+	return &apiKeysDataSource{}
+}
+
+type apiKeysDataSource struct {
+	data *providerData
+}
+
+type apiKeysDataSourceModel struct {
+	Environment types.String         `tfsdk:"environment"`
+	Label       types.String         `tfsdk:"label"`
+	LabelRegex  types.String         `tfsdk:"label_regex"`
+	Permission  types.String         `tfsdk:"permission"`
+	Expired     types.Bool           `tfsdk:"expired"`
+	APIKeys     []apiKeySummaryModel `tfsdk:"api_keys"`
+	IDs         []types.String       `tfsdk:"ids"`
+}
+
+func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_keys"
+}
+
+func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the account's API keys, every page of them, ordered by `created_at` and then " +
+			"`id`, optionally filtered. All filters must match. Keys and secrets are never listed: the gateway " +
+			"shows them only once, when a key is created.",
+		Attributes: map[string]schema.Attribute{
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "Only keys of this environment, `live` or `sandbox`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(client.EnvironmentLive, client.EnvironmentSandbox)},
+			},
+			"label": schema.StringAttribute{
+				MarkdownDescription: "Only keys with exactly this label.",
+				Optional:            true,
+			},
+			"label_regex": schema.StringAttribute{
+				MarkdownDescription: "Only keys whose label matches this regular expression (RE2 syntax, " +
+					"unanchored: use `^` and `$` to match the whole label).",
+				Optional:   true,
+				Validators: []validator.String{validRegexp()},
+			},
+			"permission": schema.StringAttribute{
+				MarkdownDescription: "Only keys that hold this scope, one of " + scopeList() + ".",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(client.Scopes...)},
+			},
+			"expired": schema.BoolAttribute{
+				MarkdownDescription: "Only expired keys (`true`) or only keys that still work (`false`).",
+				Optional:            true,
+			},
+			"api_keys": schema.ListNestedAttribute{
+				MarkdownDescription: "The keys that match, without key or secret.",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: apiKeySummaryAttributes(false)},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The ids of the keys that match, in the same order.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.data.requireClient(&resp.Diagnostics) {
+		return
+	}
+	var config apiKeysDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// The gateway filters by environment and label itself and orders the
+	// keys; the other filters apply here, over every page.
+	keys, err := d.data.client.ListAPIKeys(ctx, client.ListAPIKeysInput{
+		Environment: config.Environment.ValueString(),
+		Label:       config.Label.ValueString(),
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to List API Keys", "The provider could not list the account's keys.", err, d.data)
+		return
+	}
+
+	var labelPattern *regexp.Regexp
+	if !config.LabelRegex.IsNull() {
+		// The schema validator has already compiled it once.
+		labelPattern = regexp.MustCompile(config.LabelRegex.ValueString())
+	}
+	keys = slices.DeleteFunc(keys, func(k client.APIKey) bool {
+		return (labelPattern != nil && !labelPattern.MatchString(k.Label)) ||
+			(!config.Permission.IsNull() && !slices.Contains(k.Permissions, config.Permission.ValueString())) ||
+			(!config.Expired.IsNull() && k.Expired != config.Expired.ValueBool())
+	})
+	config.APIKeys = make([]apiKeySummaryModel, len(keys))
+	config.IDs = make([]types.String, len(keys))
+	for i, k := range keys {
+		config.APIKeys[i] = newAPIKeySummary(k)
+		config.IDs[i] = types.StringValue(k.ID)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
+}

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+)
+
+// addAPIError reports a failed call to the gateway: what the provider was
+// doing, what the user can do about it, and last the gateway's own words
+// with the request id that its support will ask for.
+func addAPIError(diags *diag.Diagnostics, summary, doing string, err error, data *providerData) {
+	var detail strings.Builder
+	detail.WriteString(doing)
+	detail.WriteString(" ")
+	detail.WriteString(remedy(err, data))
+
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Fprintf(&detail, "\n\nThe gateway answered %d", apiErr.StatusCode)
+		if apiErr.Code != "" {
+			fmt.Fprintf(&detail, " %s", apiErr.Code)
+		}
+		if apiErr.Message != "" {
+			fmt.Fprintf(&detail, ": %s", apiErr.Message)
+		}
+		if apiErr.RequestID != "" {
+			fmt.Fprintf(&detail, " (request id %s)", apiErr.RequestID)
+		}
+		detail.WriteString(".")
+	} else {
+		fmt.Fprintf(&detail, "\n\nError: %s", err)
+	}
+	diags.AddError(summary, detail.String())
+}
+
+func remedy(err error, data *providerData) string {
+	if errors.Is(err, client.ErrTimeout) {
+		return fmt.Sprintf("The gateway did not answer within request_timeout (%s), %d retries included. "+
+			"Raise request_timeout or max_retries in the provider block, or check that the endpoint is "+
+			"reachable and healthy.", formatDuration(data.requestTimeout), data.maxRetries)
+	}
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return "The gateway could not be reached. Check the endpoint setting (or " + envEndpoint +
+			") and the network, then try again."
+	}
+	switch {
+	case apiErr.StatusCode == http.StatusUnauthorized:
+		return "The gateway did not accept the provider's API key: it is unknown, deleted or expired. " +
+			"Check api_key in the provider block or the " + envAPIKey + " environment variable."
+	case apiErr.StatusCode == http.StatusForbidden:
+		return "The provider's API key may not do this. Managing keys needs the api_keys scope, a key can " +
+			"grant only scopes that it holds itself, and a sandbox key can create only sandbox keys. " +
+			"Use a key with more rights, or ask for less."
+	case apiErr.StatusCode == http.StatusNotFound:
+		return "The key does not exist in this account: it was deleted, or the id belongs to another account."
+	case apiErr.Code == "key_quota_exceeded":
+		return "The account already holds as many keys as it may. Delete keys that are no longer used " +
+			"(the sms_api_keys data source lists them, with last_used_at), then apply again."
+	case apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.Field != "":
+		return fmt.Sprintf("The gateway rejected the value of %q. Correct it in the configuration.", apiErr.Field)
+	case apiErr.StatusCode == http.StatusTooManyRequests:
+		return "The gateway kept asking the provider to slow down for longer than it waits. Run with a " +
+			"lower -parallelism, or try again later."
+	case apiErr.StatusCode >= http.StatusInternalServerError:
+		return fmt.Sprintf("The gateway failed with a server error, %d retries included. Try again later, "+
+			"or raise max_retries in the provider block.", data.maxRetries)
+	default:
+		return "The gateway rejected the request."
+	}
+}
