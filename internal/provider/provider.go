@@ -143,7 +143,6 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			"The provider needs a key of the gateway that holds the api_keys scope. Set api_key in the "+
 				"provider block, or the "+envAPIKey+" (or "+envAPIKeySeven+") environment variable.")
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, apiKey)
 
 	endpoint := config.Endpoint.ValueString()
 	endpointSource := "endpoint"
@@ -179,7 +178,7 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		MaxRetries:     int(maxRetries),
 		RequestTimeout: timeout,
 		HTTPClient:     p.opts.httpClient,
-		Log:            logHTTP,
+		Log:            httpLogger(apiKey),
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Provider Configuration",
@@ -191,10 +190,16 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data.maxRetries = int(maxRetries)
 }
 
-// logHTTP sends the client's request log to Terraform's provider log (shown
-// with TF_LOG=DEBUG). The client never hands it a header, a body or a key.
-func logHTTP(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+// httpLogger sends the client's request log to Terraform's provider log
+// (shown with TF_LOG=DEBUG). The client never hands it a header, a body or a
+// key; the masks make sure that a slip would still print none.
+func httpLogger(apiKey string) func(ctx context.Context, msg string, fields map[string]any) {
+	return func(ctx context.Context, msg string, fields map[string]any) {
+		ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "x_api_key", "X-Api-Key", "key", "secret")
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, apiKey)
+		ctx = tflog.MaskMessageStrings(ctx, apiKey)
+		tflog.Debug(ctx, msg, fields)
+	}
 }
 
 func (p *smsProvider) Resources(context.Context) []func() resource.Resource {

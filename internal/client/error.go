@@ -1,0 +1,68 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// APIError is an answer of the gateway outside 2xx.
+type APIError struct {
+	StatusCode int
+	Code       string // the API's error.code, "" when the body was not the contract's JSON
+	Message    string
+	Field      string
+	RequestID  string // X-Request-Id
+	Method     string
+	Path       string
+
+	// retryAfter is the raw Retry-After header, kept for the rate-limit wait.
+	retryAfter string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, " (field %s)", e.Field)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// NotFound tells whether err is, or wraps, a 404 answer.
+func NotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == 404
+}
+
+// ErrTimeout is wrapped by the error of a call whose last attempt ran out of
+// Config.RequestTimeout.
+var ErrTimeout = errors.New("request timed out")
+
+// networkError marks a failure to send a request or to read its answer,
+// which is worth another attempt.
+type networkError struct {
+	op  string
+	err error
+}
+
+func (e *networkError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *networkError) Unwrap() error { return e.err }
+
+// withAttempts lets the caller tell the user that retries were tried
+// already. A single attempt says nothing worth adding.
+func withAttempts(err error, attempts int) error {
+	if attempts < 2 {
+		return err
+	}
+	return fmt.Errorf("%w (after %d attempts)", err, attempts)
+}
