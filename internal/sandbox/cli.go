@@ -1,0 +1,153 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+const (
+	defaultListen    = "127.0.0.1:8787"
+	defaultRateLimit = 20
+	maxAccounts      = 1000
+	// shutdownGrace is how long in-flight requests get to finish on top of
+	// the injected latency, before the sandbox stops regardless.
+	shutdownGrace = 30 * time.Second
+)
+
+// Exit statuses of Main.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+type cliConfig struct {
+	listen string
+	opts   Options
+}
+
+// Main runs `terraform-provider-sms sandbox [flags]` until ctx is cancelled
+// and returns the exit status. It prints SMS_ENDPOINT and SMS_API_KEY lines
+// (and SMS_API_KEY_2, … for further accounts) on stdout and nothing else,
+// so that a shell can eval them; stderr gets one line per request.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return exitUsage
+	}
+	cfg.opts.Log = stderr
+
+	srv, err := New(cfg.opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitError
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return exitError
+	}
+
+	fmt.Fprintf(stdout, "SMS_ENDPOINT=http://%s%s\n", reachableAddr(ln.Addr()), apiPrefix)
+	for i, key := range srv.APIKeys() {
+		name := "SMS_API_KEY"
+		if i > 0 {
+			name += "_" + strconv.Itoa(i+1)
+		}
+		fmt.Fprintf(stdout, "%s=%s\n", name, key)
+	}
+
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(stderr, "sandbox: ", 0),
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(ln) }()
+
+	status := exitOK
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		status = exitError
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace+cfg.opts.Latency)
+		defer cancel()
+		if err := httpServer.Shutdown(shutdownCtx); err != nil {
+			fmt.Fprintf(stderr, "sandbox: stopping: %v\n", err)
+			status = exitError
+		}
+	}
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		status = exitError
+	}
+	return status
+}
+
+func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
+	cfg := cliConfig{}
+	var apiKey string
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.listen, "listen", defaultListen, "address to listen on; port 0 picks a free port")
+	fs.StringVar(&apiKey, "api-key", "", "the first account's key, 16 to 64 characters of [A-Za-z0-9] (default: a random one)")
+	fs.IntVar(&cfg.opts.Accounts, "accounts", 1, "number of isolated accounts")
+	fs.IntVar(&cfg.opts.KeyQuota, "key-quota", defaultKeyQuota, "keys an account may hold, its first key included")
+	fs.StringVar(&cfg.opts.DataFile, "data", "", "file to keep the state in across restarts (default: memory only)")
+	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "delay before each request is handled")
+	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
+	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "usage: terraform-provider-sms sandbox [flags]")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case apiKey != "" && !validKeyShape(apiKey):
+		return cfg, fmt.Errorf("-api-key must be %d to %d characters of [A-Za-z0-9]", minKeyLength, maxKeyLength)
+	case cfg.opts.Accounts < 1 || cfg.opts.Accounts > maxAccounts:
+		return cfg, fmt.Errorf("-accounts must be 1 to %d", maxAccounts)
+	case cfg.opts.KeyQuota < 1:
+		return cfg, errors.New("-key-quota must be at least 1")
+	case cfg.opts.Latency < 0:
+		return cfg, errors.New("-latency must not be negative")
+	case !(cfg.opts.FailRate >= 0 && cfg.opts.FailRate <= 1):
+		return cfg, errors.New("-fail-rate must lie between 0 and 1")
+	case cfg.opts.RateLimit < 0:
+		return cfg, errors.New("-rate-limit must not be negative")
+	}
+	if apiKey != "" {
+		cfg.opts.APIKeys = []string{apiKey}
+	}
+	return cfg, nil
+}
+
+// reachableAddr is the listening address as a client can dial it: a
+// wildcard address is reached through the loopback interface.
+func reachableAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}

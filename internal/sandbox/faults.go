@@ -1,0 +1,72 @@
+package sandbox
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// faults makes the network and the gateway as unreliable as asked: a delay
+// before each request, and a share of requests answered with a 5xx, either
+// before the request is handled or after it (the write happened, its answer
+// is lost), so that clients meet both kinds for real.
+type faults struct {
+	mu       sync.Mutex
+	latency  time.Duration
+	failRate float64
+	rolls    *seededRand
+}
+
+type fault struct {
+	status        int // 0: no fault
+	afterHandling bool
+}
+
+var faultStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
+
+func (f *faults) set(latency time.Duration, failRate float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.latency = max(latency, 0)
+	f.failRate = min(max(failRate, 0), 1)
+}
+
+// next decides the fate of one request. Nothing is drawn while the fail
+// rate is 0, so turning faults on does not shift what came before.
+func (f *faults) next() (time.Duration, fault) {
+	f.mu.Lock()
+	latency, failRate := f.latency, f.failRate
+	f.mu.Unlock()
+	if failRate == 0 || f.rolls.float64() >= failRate {
+		return latency, fault{}
+	}
+	return latency, fault{
+		status:        faultStatuses[f.rolls.intN(len(faultStatuses))],
+		afterHandling: f.rolls.intN(2) == 1,
+	}
+}
+
+func (ft fault) reply() reply {
+	message := "the gateway failed before handling the request; it is safe to retry"
+	if ft.afterHandling {
+		message = "the gateway failed after handling the request and lost its answer; it is safe to retry"
+	}
+	return errorReply(&apiError{status: ft.status, code: "internal", message: message})
+}
+
+// waitUnlessGone waits d, or less if the client goes away, in which case
+// the request must not be handled at all.
+func waitUnlessGone(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

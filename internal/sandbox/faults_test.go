@@ -1,0 +1,169 @@
+package sandbox_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
+)
+
+func seeded(seed byte) *rand.ChaCha8 {
+	return rand.NewChaCha8([32]byte{seed})
+}
+
+func TestFailRateOneFailsEveryAPIRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Rand: seeded(1)})
+	e.Server.SetFaults(0, 1)
+
+	seen := map[int]bool{}
+	for range 30 {
+		a := e.request(t, http.MethodGet, "/balance", rootKey, "")
+		a.wantError(t, a.Status, "internal", "")
+		if a.Status != 500 && a.Status != 502 && a.Status != 503 {
+			t.Fatalf("status = %d, want 500, 502 or 503", a.Status)
+		}
+		seen[a.Status] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("statuses seen = %v, want all of 500, 502, 503", seen)
+	}
+	// Faults hit the API only.
+	send(t, getRequest(t, e.URL+"/_sandbox/stats")).want(t, http.StatusOK)
+	send(t, getRequest(t, e.URL+"/elsewhere")).wantError(t, http.StatusNotFound, "not_found", "")
+}
+
+// TestLostAnswers checks that a fault after handling keeps the write while
+// a fault before it does not, and that retries with the same
+// Idempotency-Key end with exactly one key per request.
+func TestLostAnswers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Rand: seeded(2), FailRate: 0.6})
+
+	const creates = 40
+	var before, after, ok int
+	expectKey := map[string]bool{}
+	for i := range creates {
+		idem := fmt.Sprintf("lost-%d", i)
+		a := e.request(t, http.MethodPost, "/api_keys", rootKey, fmt.Sprintf(`{"label":"%s"}`, idem), "Idempotency-Key", idem)
+		var body errorBody
+		switch {
+		case a.Status == http.StatusCreated:
+			ok++
+			expectKey[idem] = true
+		case a.decodeError(&body) && strings.Contains(body.Error.Message, "after handling"):
+			after++
+			expectKey[idem] = true
+		case a.decodeError(&body) && strings.Contains(body.Error.Message, "before handling"):
+			before++
+		default:
+			t.Fatalf("create %d: %d %s", i, a.Status, a.Body)
+		}
+	}
+	if before == 0 || after == 0 || ok == 0 {
+		t.Fatalf("before=%d after=%d ok=%d, want each at least once", before, after, ok)
+	}
+
+	e.Server.SetFaults(0, 0)
+	l := e.list(t, rootKey, "?limit=100")
+	if got := l.PagingMetadata.Total - 1; got != len(expectKey) {
+		t.Errorf("keys made = %d, want %d (successes and faults after handling)", got, len(expectKey))
+	}
+	for i := range creates {
+		idem := fmt.Sprintf("lost-%d", i)
+		a := e.request(t, http.MethodPost, "/api_keys", rootKey, fmt.Sprintf(`{"label":"%s"}`, idem), "Idempotency-Key", idem).
+			want(t, http.StatusCreated)
+		if replayed := a.Header.Get("Idempotent-Replayed") == "true"; replayed != expectKey[idem] {
+			t.Errorf("retry of %s replayed = %v, want %v", idem, replayed, expectKey[idem])
+		}
+	}
+	if l := e.list(t, rootKey, "?limit=100"); l.PagingMetadata.Total != creates+1 {
+		t.Errorf("keys after retries = %d, want %d", l.PagingMetadata.Total, creates+1)
+	}
+}
+
+func TestFaultsFollowTheInjectedRandomSource(t *testing.T) {
+	t.Parallel()
+	run := func() []int {
+		e := newEnv(t, sandbox.Options{Rand: seeded(3), FailRate: 0.5})
+		var statuses []int
+		for range 20 {
+			statuses = append(statuses, e.request(t, http.MethodGet, "/balance", rootKey, "").Status)
+		}
+		return statuses
+	}
+	first, second := run(), run()
+	if fmt.Sprint(first) != fmt.Sprint(second) {
+		t.Errorf("same seed, different faults:\n%v\n%v", first, second)
+	}
+}
+
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{})
+	const latency = 30 * time.Millisecond
+	e.Server.SetFaults(latency, 0)
+	started := time.Now()
+	e.request(t, http.MethodGet, "/balance", rootKey, "").want(t, http.StatusOK)
+	if took := time.Since(started); took < latency {
+		t.Errorf("request took %v, want at least the latency of %v", took, latency)
+	}
+}
+
+func TestAClientGoneDuringTheLatencyIsNeverHandled(t *testing.T) {
+	t.Parallel()
+	srv, err := sandbox.New(sandbox.Options{APIKeys: []string{rootKey}, Latency: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/api_keys", strings.NewReader(`{"label":"never"}`))
+	req.Header.Set("X-Api-Key", rootKey)
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		srv.ServeHTTP(rec, req)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request waited out its latency although the client was gone")
+	}
+	if rec.Body.Len() != 0 || rec.Header().Get("X-Request-Id") != "" {
+		t.Errorf("a gone client got an answer: %d %s", rec.Code, rec.Body)
+	}
+	if got := srv.Stats().Count(http.MethodPost, "/api_keys", 499); got != 1 {
+		t.Errorf("stats POST /api_keys 499 = %d, want 1", got)
+	}
+
+	srv.SetFaults(0, 0)
+	list := httptest.NewRequest(http.MethodGet, "/api/api_keys", nil)
+	list.Header.Set("X-Api-Key", rootKey)
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, list)
+	if strings.Contains(rec.Body.String(), "never") || !strings.Contains(rec.Body.String(), `"total":1`) {
+		t.Errorf("list after the gone request = %s, want only the first key", rec.Body)
+	}
+}
+
+func (a answer) decodeError(body *errorBody) bool {
+	return a.Status >= 500 && checkErrorShape(a.Body) == "" && json.Unmarshal(a.Body, body) == nil
+}
+
+func getRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}

@@ -1,0 +1,297 @@
+package sandbox
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+)
+
+const (
+	defaultPageLimit = 25
+	maxPageLimit     = 100
+)
+
+type keyList struct {
+	Data           []apiKeyView   `json:"data"`
+	PagingMetadata pagingMetadata `json:"pagingMetadata"`
+}
+
+type pagingMetadata struct {
+	Offset  int  `json:"offset"`
+	Count   int  `json:"count"`
+	Total   int  `json:"total"`
+	Limit   int  `json:"limit"`
+	HasMore bool `json:"has_more"`
+}
+
+func (s *Server) listKeys(c *call) reply {
+	q, err := parseListQuery(c.req.URL.RawQuery)
+	if err != nil {
+		return errorReply(err)
+	}
+	var matching []*apiKey
+	for _, k := range c.account.sortedKeys() {
+		if (q.environment == "" || k.Environment == q.environment) && (q.label == "" || k.Label == q.label) {
+			matching = append(matching, k)
+		}
+	}
+	page := matching[min(q.offset, len(matching)):]
+	page = page[:min(q.limit, len(page))]
+	list := keyList{Data: make([]apiKeyView, 0, len(page)), PagingMetadata: pagingMetadata{
+		Offset:  q.offset,
+		Count:   len(page),
+		Total:   len(matching),
+		Limit:   q.limit,
+		HasMore: q.offset+len(page) < len(matching),
+	}}
+	for _, k := range page {
+		list.Data = append(list.Data, k.view(c.now))
+	}
+	return jsonReply(http.StatusOK, list)
+}
+
+type listQuery struct {
+	offset      int
+	limit       int
+	environment string // "" for any
+	label       string // "" for any
+}
+
+// parseListQuery reads offset, limit, environment and label; parameters it
+// does not know are ignored, as most HTTP APIs do.
+func parseListQuery(raw string) (listQuery, *apiError) {
+	q := listQuery{limit: defaultPageLimit}
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return q, validationFailed("", "the query string is malformed")
+	}
+	for _, name := range []string{"offset", "limit", "environment", "label"} {
+		vals, given := values[name]
+		if !given {
+			continue
+		}
+		if len(vals) > 1 {
+			return q, validationFailed(name, "%s must be given once", name)
+		}
+		v := vals[0]
+		switch name {
+		case "offset":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return q, validationFailed(name, "offset must be a whole number of 0 or more")
+			}
+			q.offset = n
+		case "limit":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > maxPageLimit {
+				return q, validationFailed(name, "limit must be a whole number from 1 to %d", maxPageLimit)
+			}
+			q.limit = n
+		case "environment":
+			if v != environmentLive && v != environmentSandbox {
+				return q, validationFailed(name, "environment must be live or sandbox")
+			}
+			q.environment = v
+		case "label":
+			if err := checkLabel(v); err != nil {
+				return q, err
+			}
+			q.label = v
+		}
+	}
+	return q, nil
+}
+
+func (s *Server) createKey(c *call) reply {
+	req, err := decodeCreate(c.body)
+	if err != nil {
+		return errorReply(err)
+	}
+	idempotencyKey, idempotent, err := idempotencyKeyOf(c.req)
+	if err != nil {
+		return errorReply(err)
+	}
+	fingerprint := req.fingerprint()
+	var slot idempotencySlot
+	if idempotent {
+		slot = newIdempotencySlot(c.account.id, idempotencyKey)
+		if rec, found := c.account.liveRecord(slot.index, c.now); found {
+			return replay(slot, rec, fingerprint)
+		}
+	}
+
+	spec, err := req.validate(c.now, c.key)
+	if err != nil {
+		return errorReply(err)
+	}
+	if err := checkGrant(c.key, spec.permissions); err != nil {
+		return errorReply(err)
+	}
+	if c.key.Environment == environmentSandbox && spec.environment != environmentSandbox {
+		return errorReply(forbidden("a sandbox key creates only sandbox keys; set environment to sandbox"))
+	}
+	if len(c.account.keys) >= s.quota {
+		return errorReply(&apiError{status: http.StatusConflict, code: "key_quota_exceeded",
+			message: "the account holds " + strconv.Itoa(s.quota) + " keys already; delete one first"})
+	}
+
+	k, key, secret, mintErr := s.mintKey(spec, c.now)
+	if mintErr != nil {
+		return errorReply(internalError("no key could be made; nothing was created"))
+	}
+	created := k.view(c.now)
+	created.Key, created.Secret = key, secret
+	out := jsonReply(http.StatusCreated, created)
+
+	s.addKey(c.account, k)
+	if idempotent {
+		rec, sealErr := s.sealRecord(slot, fingerprint, out.body, c.now)
+		if sealErr != nil {
+			s.removeKey(c.account, k)
+			return errorReply(internalError("the response could not be kept for replay; nothing was created"))
+		}
+		c.account.idempotency[slot.index] = rec
+	}
+	if err := s.persist(c.now); err != nil {
+		s.removeKey(c.account, k)
+		if idempotent {
+			delete(c.account.idempotency, slot.index)
+		}
+		return errorReply(internalError("the key could not be saved; nothing was created"))
+	}
+	return out
+}
+
+// mintKey makes a key to spec. The key and secret it returns exist nowhere
+// else: the record keeps only the key's hash and its last characters.
+func (s *Server) mintKey(spec keySpec, now time.Time) (*apiKey, string, string, error) {
+	id, err := s.newKeyID()
+	if err != nil {
+		return nil, "", "", err
+	}
+	key, hash, err := s.newKey(spec.length)
+	if err != nil {
+		return nil, "", "", err
+	}
+	secret, err := s.secrets.alphanumeric(secretLength)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return &apiKey{
+		ID:          id,
+		Label:       spec.label,
+		Environment: spec.environment,
+		Length:      spec.length,
+		Permissions: spec.permissions,
+		ValidUntil:  spec.validUntil,
+		CreatedAt:   wholeSeconds(now),
+		KeyHint:     key[len(key)-keyHintLength:],
+		KeyHash:     hash,
+	}, key, secret, nil
+}
+
+// newKey draws a key whose hash no other key has, so a key always names
+// exactly one record.
+func (s *Server) newKey(length int) (string, string, error) {
+	for range maxDraws {
+		key, err := s.secrets.alphanumeric(length)
+		if err != nil {
+			return "", "", err
+		}
+		if hash := hashKey(key); !s.hashTaken(hash) {
+			return key, hash, nil
+		}
+	}
+	return "", "", errRepeatingRandom
+}
+
+func (s *Server) hashTaken(hash string) bool {
+	_, taken := s.byHash[hash]
+	return taken
+}
+
+func (s *Server) sealRecord(slot idempotencySlot, fingerprint string, body []byte, now time.Time) (idempotencyRecord, error) {
+	nonce := make([]byte, slot.aead.NonceSize())
+	if err := s.secrets.read(nonce); err != nil {
+		return idempotencyRecord{}, err
+	}
+	sealed, err := slot.seal(nonce, sealedResponse{Fingerprint: fingerprint, Body: body})
+	if err != nil {
+		return idempotencyRecord{}, err
+	}
+	return idempotencyRecord{CreatedAt: now, Sealed: sealed}, nil
+}
+
+func replay(slot idempotencySlot, rec idempotencyRecord, fingerprint string) reply {
+	first, err := slot.open(rec.Sealed)
+	if err != nil {
+		return errorReply(internalError("the first response to this Idempotency-Key cannot be read"))
+	}
+	if first.Fingerprint != fingerprint {
+		return errorReply(&apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused",
+			message: "this Idempotency-Key came with another body within the last 24 hours; use a new one"})
+	}
+	return reply{status: http.StatusCreated, body: first.Body}.withHeader("Idempotent-Replayed", "true")
+}
+
+func (s *Server) getKey(c *call) reply {
+	k, found := c.account.keys[c.id]
+	if !found {
+		return errorReply(keyNotFound)
+	}
+	return jsonReply(http.StatusOK, k.view(c.now))
+}
+
+func (s *Server) patchKey(c *call) reply {
+	k, found := c.account.keys[c.id]
+	if !found {
+		return errorReply(keyNotFound)
+	}
+	req, err := decodePatch(c.body)
+	if err != nil {
+		return errorReply(err)
+	}
+	label, permissions := k.Label, k.Permissions
+	if req.label != nil {
+		if err := checkLabel(*req.label); err != nil {
+			return errorReply(err)
+		}
+		label = *req.label
+	}
+	if req.hasPermissions {
+		if permissions, err = checkPermissions(req.permissions); err != nil {
+			return errorReply(err)
+		}
+		if err := checkGrant(c.key, permissions); err != nil {
+			return errorReply(err)
+		}
+	}
+	if label == k.Label && slices.Equal(permissions, k.Permissions) {
+		return jsonReply(http.StatusOK, k.view(c.now))
+	}
+
+	before := *k
+	k.Label, k.Permissions = label, permissions
+	if err := s.persist(c.now); err != nil {
+		*k = before
+		return errorReply(internalError("the change could not be saved; the key is as it was"))
+	}
+	return jsonReply(http.StatusOK, k.view(c.now))
+}
+
+func (s *Server) deleteKey(c *call) reply {
+	k, found := c.account.keys[c.id]
+	if !found {
+		return errorReply(keyNotFound)
+	}
+	s.removeKey(c.account, k)
+	if err := s.persist(c.now); err != nil {
+		s.addKey(c.account, k)
+		return errorReply(internalError("the deletion could not be saved; the key still exists"))
+	}
+	return reply{status: http.StatusNoContent}
+}
+
+var keyNotFound = notFound("no API key with this id in this account")

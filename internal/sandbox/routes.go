@@ -1,0 +1,90 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+const (
+	apiPrefix = "/api"
+	statsPath = "/_sandbox/stats"
+)
+
+// call is one authenticated request on its way to a handler.
+type call struct {
+	req     *http.Request
+	body    []byte
+	now     time.Time
+	account *account
+	key     *apiKey // the key that authenticated the request
+	id      string  // the {id} of the path, if the route has one
+}
+
+type endpoint struct {
+	method   string
+	scope    string
+	takeBody bool
+	handle   func(*Server, *call) reply
+}
+
+type route struct {
+	template  string // as the stats count it
+	endpoints []endpoint
+}
+
+var (
+	keysRoute = route{template: "/api_keys", endpoints: []endpoint{
+		{method: http.MethodGet, scope: scopeAPIKeys, handle: (*Server).listKeys},
+		{method: http.MethodPost, scope: scopeAPIKeys, takeBody: true, handle: (*Server).createKey},
+	}}
+	keyRoute = route{template: "/api_keys/{id}", endpoints: []endpoint{
+		{method: http.MethodGet, scope: scopeAPIKeys, handle: (*Server).getKey},
+		{method: http.MethodPatch, scope: scopeAPIKeys, takeBody: true, handle: (*Server).patchKey},
+		{method: http.MethodDelete, scope: scopeAPIKeys, handle: (*Server).deleteKey},
+	}}
+	balanceRoute = route{template: "/balance", endpoints: []endpoint{
+		{method: http.MethodGet, scope: scopeBalance, handle: (*Server).balance},
+	}}
+	smsRoute = route{template: "/sms", endpoints: []endpoint{
+		{method: http.MethodPost, scope: scopeSMS, takeBody: true, handle: (*Server).sendSMS},
+	}}
+)
+
+// matchRoute finds the route of a path below /api, and the {id} in it.
+func matchRoute(apiPath string) (*route, string) {
+	switch apiPath {
+	case "/api_keys":
+		return &keysRoute, ""
+	case "/balance":
+		return &balanceRoute, ""
+	case "/sms":
+		return &smsRoute, ""
+	}
+	if id, ok := strings.CutPrefix(apiPath, "/api_keys/"); ok && id != "" && !strings.Contains(id, "/") {
+		return &keyRoute, id
+	}
+	return nil, ""
+}
+
+func (rt *route) endpoint(method string) *endpoint {
+	for i := range rt.endpoints {
+		if rt.endpoints[i].method == method {
+			return &rt.endpoints[i]
+		}
+	}
+	return nil
+}
+
+func (rt *route) allowed() string {
+	methods := make([]string, len(rt.endpoints))
+	for i, ep := range rt.endpoints {
+		methods[i] = ep.method
+	}
+	return strings.Join(methods, ", ")
+}
+
+func methodNotAllowed(method, allow string) reply {
+	return errorReply(&apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+		message: method + " is not allowed here; use " + allow}).withHeader("Allow", allow)
+}

@@ -1,0 +1,318 @@
+// Package sandbox serves the gateway's key-management API on the local
+// machine, for one or more isolated accounts, so that the provider can be
+// built and tested without the real gateway. Besides the happy paths it
+// plays the gateway's hard parts: rate limits, quotas, expiry, latency and
+// answers lost after a write.
+package sandbox
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
+)
+
+// Options configure a Server. The zero value serves one account from memory
+// with no rate limit and no faults.
+type Options struct {
+	Clock     clock.Clock // nil: clock.System()
+	Rand      io.Reader   // nil: crypto/rand.Reader
+	Accounts  int         // 0 means 1, or as many as APIKeys names
+	APIKeys   []string    // first keys of the accounts, in order; missing ones are random
+	KeyQuota  int         // 0 means 100
+	DataFile  string      // "" keeps everything in memory
+	RateLimit int         // requests/s per account, burst 2N; 0 = off (the CLI's default is 20)
+	Latency   time.Duration
+	FailRate  float64
+	Log       io.Writer // request log lines; nil = none
+}
+
+// Server is the sandbox as an http.Handler. It is safe for concurrent use.
+type Server struct {
+	clock    clock.Clock
+	secrets  *secretSource
+	tokens   *seededRand
+	quota    int
+	dataFile string
+	log      *requestLog
+	faults   *faults
+	limiter  *rateLimiter
+	stats    *statsCounter
+
+	// mu guards the accounts and their keys. A request holds it from
+	// authentication to its answer, so that two requests never interleave
+	// and a write is on disk before anyone else sees it.
+	mu       sync.Mutex
+	accounts []*account
+	byHash   map[string]credential
+	// usageUnsaved says last_used_at moved since the data file was written;
+	// it goes to disk with the next write or at Close, not with each read.
+	usageUnsaved bool
+	firstKeys    []string
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New builds a Server, restoring the state in opts.DataFile if there is one.
+func New(opts Options) (*Server, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		clock:    opts.Clock,
+		secrets:  &secretSource{r: opts.Rand},
+		quota:    opts.KeyQuota,
+		dataFile: opts.DataFile,
+		log:      &requestLog{w: opts.Log},
+		limiter:  newRateLimiter(opts.RateLimit),
+		stats:    &statsCounter{counts: map[statsKey]int{}},
+		byHash:   map[string]credential{},
+	}
+	if s.clock == nil {
+		s.clock = clock.System()
+	}
+	if s.secrets.r == nil {
+		s.secrets.r = rand.Reader
+	}
+	if s.quota == 0 {
+		s.quota = defaultKeyQuota
+	}
+	var err error
+	if s.tokens, err = newSeededRand(s.secrets); err != nil {
+		return nil, fmt.Errorf("reading the random source: %w", err)
+	}
+	rolls, err := newSeededRand(s.secrets)
+	if err != nil {
+		return nil, fmt.Errorf("reading the random source: %w", err)
+	}
+	s.faults = &faults{rolls: rolls}
+	s.faults.set(opts.Latency, opts.FailRate)
+
+	if s.dataFile != "" {
+		content, err := loadDataFile(s.dataFile)
+		if err != nil {
+			return nil, err
+		}
+		if content != nil {
+			s.restore(content)
+		}
+	}
+	if err := s.openAccounts(opts.accountCount(), opts.APIKeys); err != nil {
+		return nil, err
+	}
+	if err := s.persist(s.clock.Now()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (o *Options) check() error {
+	switch {
+	case o.Accounts < 0:
+		return errors.New("sandbox: Accounts must not be negative")
+	case o.Accounts > 0 && len(o.APIKeys) > o.Accounts:
+		return fmt.Errorf("sandbox: %d API keys given for %d accounts", len(o.APIKeys), o.Accounts)
+	case o.KeyQuota < 0:
+		return errors.New("sandbox: KeyQuota must not be negative")
+	case o.RateLimit < 0:
+		return errors.New("sandbox: RateLimit must not be negative")
+	case o.Latency < 0:
+		return errors.New("sandbox: Latency must not be negative")
+	case !(o.FailRate >= 0 && o.FailRate <= 1):
+		return errors.New("sandbox: FailRate must lie between 0 and 1")
+	}
+	seen := map[string]int{}
+	for i, key := range o.APIKeys {
+		if !validKeyShape(key) {
+			return fmt.Errorf("sandbox: API key %d must be %d to %d characters of [A-Za-z0-9]", i+1, minKeyLength, maxKeyLength)
+		}
+		if j, dup := seen[key]; dup {
+			return fmt.Errorf("sandbox: API keys %d and %d are the same", j+1, i+1)
+		}
+		seen[key] = i
+	}
+	return nil
+}
+
+func (o *Options) accountCount() int {
+	if o.Accounts > 0 {
+		return o.Accounts
+	}
+	return max(1, len(o.APIKeys))
+}
+
+// APIKeys returns the first key of each account, in order.
+func (s *Server) APIKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.firstKeys...)
+}
+
+// SetFaults changes the latency and the share of failed requests, for
+// instance between the steps of a test.
+func (s *Server) SetFaults(latency time.Duration, failRate float64) {
+	s.faults.set(latency, failRate)
+}
+
+// SetRateLimit changes the requests per second each account may make
+// (burst twice that); 0 turns the limit off. Every account starts afresh.
+func (s *Server) SetRateLimit(perSecond int) {
+	s.limiter.set(perSecond)
+}
+
+// Stats returns the request counts that GET /_sandbox/stats serves.
+func (s *Server) Stats() Stats {
+	return s.stats.snapshot()
+}
+
+// Close writes the last_used_at times that are not on disk yet. Call it
+// once the server takes no more requests.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.usageUnsaved {
+		return nil
+	}
+	return s.persist(s.clock.Now())
+}
+
+// ServeHTTP answers a request of the contract under /api, the stats, or 404.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	started := time.Now()
+	requestID := s.tokens.token("req_", 20)
+	var out reply
+	switch {
+	case r.URL.Path == apiPrefix || strings.HasPrefix(r.URL.Path, apiPrefix+"/"):
+		var answered bool
+		out, answered = s.serveAPI(r)
+		if !answered {
+			s.log.record(r, statusClientGone, time.Since(started), requestID)
+			return
+		}
+	case r.URL.Path == statsPath:
+		out = s.serveStats(r)
+	default:
+		out = errorReply(notFound("no such path; the API lives under /api"))
+	}
+	out.write(w, requestID)
+	s.log.record(r, out.status, time.Since(started), requestID)
+}
+
+// serveAPI runs a request through the injected latency and faults. It
+// reports false when the client went away before the request was handled.
+func (s *Server) serveAPI(r *http.Request) (reply, bool) {
+	rt, id := matchRoute(strings.TrimPrefix(r.URL.Path, apiPrefix))
+	template := unmatchedRoute
+	if rt != nil {
+		template = rt.template
+	}
+	latency, ft := s.faults.next()
+	if !waitUnlessGone(r.Context(), latency) {
+		s.stats.add(r.Method, template, statusClientGone)
+		return reply{}, false
+	}
+	var out reply
+	if ft.status == 0 || ft.afterHandling {
+		out = s.handleAPI(r, rt, id)
+	}
+	if ft.status != 0 {
+		out = ft.reply()
+	}
+	s.stats.add(r.Method, template, out.status)
+	return out, true
+}
+
+func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
+	if rt == nil {
+		return errorReply(notFound("no such path in the API"))
+	}
+	ep := rt.endpoint(r.Method)
+	if ep == nil {
+		return methodNotAllowed(r.Method, rt.allowed())
+	}
+	var body []byte
+	var bodyErr *apiError
+	if ep.takeBody {
+		body, bodyErr = readBody(r)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	cred, ok := s.authenticate(r, now)
+	if !ok {
+		return errorReply(errUnauthorized)
+	}
+	if allowed, retryAfter := s.limiter.take(cred.account.id, now); !allowed {
+		return errorReply(&apiError{status: http.StatusTooManyRequests, code: "rate_limited",
+			message: fmt.Sprintf("too many requests for this account; retry in %d s", retryAfter)}).
+			withHeader("Retry-After", strconv.Itoa(retryAfter))
+	}
+	if !cred.key.holds(ep.scope) {
+		return errorReply(forbidden("this key lacks the %s scope", ep.scope))
+	}
+	if bodyErr != nil {
+		return errorReply(bodyErr)
+	}
+	return ep.handle(s, &call{req: r, body: body, now: now, account: cred.account, key: cred.key, id: id})
+}
+
+// authenticate resolves the presented key and marks it used. It runs with
+// s.mu held.
+func (s *Server) authenticate(r *http.Request, now time.Time) (credential, bool) {
+	presented := presentedKey(r)
+	if presented == "" {
+		return credential{}, false
+	}
+	cred, ok := s.byHash[hashKey(presented)]
+	if !ok || cred.key.expired(now) {
+		return credential{}, false
+	}
+	used := wholeSeconds(now)
+	if cred.key.LastUsedAt == nil || !cred.key.LastUsedAt.Equal(used) {
+		cred.key.LastUsedAt = &used
+		s.usageUnsaved = true
+	}
+	return cred, true
+}
+
+// presentedKey reads X-Api-Key, or else an Authorization: Bearer header.
+func presentedKey(r *http.Request) string {
+	if key := r.Header.Get("X-Api-Key"); key != "" {
+		return key
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(token)
+	}
+	return ""
+}
+
+// serveStats answers GET /_sandbox/stats, to the local machine only: it
+// needs no key, so it must not leave the host.
+func (s *Server) serveStats(r *http.Request) reply {
+	if r.Method != http.MethodGet {
+		return methodNotAllowed(r.Method, http.MethodGet)
+	}
+	if !fromLoopback(r.RemoteAddr) {
+		return errorReply(forbidden("the stats are served to the local machine only"))
+	}
+	return jsonReply(http.StatusOK, s.Stats())
+}
+
+func fromLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

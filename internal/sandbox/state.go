@@ -1,0 +1,160 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+var errRepeatingRandom = errors.New("the random source keeps repeating itself")
+
+// restore takes over the state of a data file that check has accepted.
+func (s *Server) restore(content *dataFile) {
+	for _, saved := range content.Accounts {
+		acc := newAccount(saved.ID)
+		acc.firstKeyID = saved.FirstKeyID
+		for _, k := range saved.Keys {
+			acc.keys[k.ID] = k
+			s.byHash[k.KeyHash] = credential{account: acc, key: k}
+		}
+		for _, rec := range saved.Idempotency {
+			acc.idempotency[rec.Index] = rec.idempotencyRecord
+		}
+		s.accounts = append(s.accounts, acc)
+	}
+}
+
+// openAccounts makes sure there are n accounts (a data file may hold more;
+// they stay) and that each one's first key is known, so it can be printed.
+func (s *Server) openAccounts(n int, given []string) error {
+	for len(s.accounts) < n {
+		id, err := s.secrets.alphanumeric(accountIDLength)
+		if err != nil {
+			return fmt.Errorf("reading the random source: %w", err)
+		}
+		s.accounts = append(s.accounts, newAccount(accountIDPrefix+id))
+	}
+	now := wholeSeconds(s.clock.Now())
+	s.firstKeys = make([]string, len(s.accounts))
+	for i, acc := range s.accounts {
+		key := ""
+		if i < len(given) {
+			key = given[i]
+		}
+		first, err := s.issueFirstKey(acc, key, now)
+		if err != nil {
+			return fmt.Errorf("sandbox: account %d: %w", i+1, err)
+		}
+		s.firstKeys[i] = first
+	}
+	return nil
+}
+
+// issueFirstKey returns the account's first key: a live key holding every
+// scope. Only its hash is ever stored, so after a restart the sandbox cannot
+// know it again: unless the same key is given once more, the first key
+// record is re-keyed (id and created_at stay), or re-created if it was
+// deleted.
+func (s *Server) issueFirstKey(acc *account, key string, now time.Time) (string, error) {
+	if key == "" {
+		var err error
+		if key, err = s.secrets.alphanumeric(generatedKeySize); err != nil {
+			return "", fmt.Errorf("reading the random source: %w", err)
+		}
+	}
+	hash := hashKey(key)
+	if owner, taken := s.byHash[hash]; taken {
+		if owner.account == acc && owner.key.ID == acc.firstKeyID {
+			return key, nil
+		}
+		return "", fmt.Errorf("the API key is already used by key %s", owner.key.ID)
+	}
+	first := acc.keys[acc.firstKeyID]
+	if first == nil {
+		id, err := s.newKeyID()
+		if err != nil {
+			return "", err
+		}
+		first = &apiKey{ID: id, Label: firstKeyLabel, CreatedAt: now}
+		acc.keys[id] = first
+		acc.firstKeyID = id
+	} else {
+		delete(s.byHash, first.KeyHash)
+	}
+	first.Environment = environmentLive
+	first.Length = len(key)
+	first.Permissions = allScopes()
+	first.ValidUntil = nil
+	first.KeyHint = key[len(key)-keyHintLength:]
+	first.KeyHash = hash
+	s.byHash[hash] = credential{account: acc, key: first}
+	return key, nil
+}
+
+// maxDraws bounds the redraws of an id or key that is taken already. With a
+// sound random source a redraw is next to impossible; a broken one must end
+// in an error, not a loop.
+const maxDraws = 8
+
+// newKeyID returns an id no key of any account has.
+func (s *Server) newKeyID() (string, error) {
+	for range maxDraws {
+		suffix, err := s.secrets.alphanumeric(keyIDLength)
+		if err != nil {
+			return "", fmt.Errorf("reading the random source: %w", err)
+		}
+		if id := keyIDPrefix + suffix; !s.keyIDTaken(id) {
+			return id, nil
+		}
+	}
+	return "", errRepeatingRandom
+}
+
+func (s *Server) keyIDTaken(id string) bool {
+	for _, acc := range s.accounts {
+		if _, ok := acc.keys[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) addKey(acc *account, k *apiKey) {
+	acc.keys[k.ID] = k
+	s.byHash[k.KeyHash] = credential{account: acc, key: k}
+}
+
+func (s *Server) removeKey(acc *account, k *apiKey) {
+	delete(acc.keys, k.ID)
+	delete(s.byHash, k.KeyHash)
+}
+
+// persist writes the whole state to the data file, if there is one, before
+// the write that changed it is acknowledged. It runs with s.mu held.
+func (s *Server) persist(now time.Time) error {
+	for _, acc := range s.accounts {
+		acc.pruneIdempotency(now)
+	}
+	if s.dataFile == "" {
+		return nil
+	}
+	if err := writeDataFile(s.dataFile, s.snapshot()); err != nil {
+		return err
+	}
+	s.usageUnsaved = false
+	return nil
+}
+
+func (s *Server) snapshot() *dataFile {
+	content := &dataFile{Version: dataFileVersion, Accounts: make([]savedAccount, 0, len(s.accounts))}
+	for _, acc := range s.accounts {
+		saved := savedAccount{ID: acc.id, FirstKeyID: acc.firstKeyID, Keys: acc.sortedKeys(), Idempotency: []savedRecord{}}
+		for _, index := range slices.Sorted(maps.Keys(acc.idempotency)) {
+			saved.Idempotency = append(saved.Idempotency, savedRecord{Index: index, idempotencyRecord: acc.idempotency[index]})
+		}
+		content.Accounts = append(content.Accounts, saved)
+	}
+	return content
+}
