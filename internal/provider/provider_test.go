@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -217,6 +218,45 @@ resource "sms_api_key" "test" {
   permissions = ["balance"]
 }
 `, env.endpoint, testLabel(t, "key"), env.keyEnvironment())),
+			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks(testKeyAddress)},
+		}},
+	})
+}
+
+// A provider block that depends on a resource not yet created is unknown
+// at plan: the plan still succeeds, and the apply configures the provider.
+func TestAccProvider_unknownConfiguration(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factoriesWithEnv(nil),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: config(fmt.Sprintf(`
+resource "terraform_data" "gateway" {
+  input = {
+    endpoint = %q
+    api_key  = %q
+  }
+}
+
+provider "sms" {
+  endpoint = terraform_data.gateway.output.endpoint
+  api_key  = terraform_data.gateway.output.api_key
+}
+
+resource "sms_api_key" "test" {
+  label       = %q
+  environment = %q
+  permissions = ["balance"]
+}
+`, env.endpoint, env.apiKey, testLabel(t, "key"), env.keyEnvironment())),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreate),
+				},
+			},
 			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks(testKeyAddress)},
 		}},
 	})

@@ -87,6 +87,12 @@ func TestAccAPIKeyResource_lifecycle(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"key", "secret"},
 			},
 			{
+				Config:          apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["sms", "balance"]`),
+				ResourceName:    testKeyAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
 				Config: apiKeyConfig(label+"-renamed", env.keyEnvironment(), `  permissions = ["sms", "balance", "status"]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
