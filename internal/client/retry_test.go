@@ -103,7 +103,7 @@ func TestNetworkErrorAfterRetries(t *testing.T) {
 }
 
 // blockUntilGone holds a request until the client gives it up.
-func blockUntilGone(w http.ResponseWriter, r *http.Request) {
+func blockUntilGone(_ http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done()
 }
 

@@ -10,10 +10,11 @@ import (
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 )
 
-// expectKeyWorks proves that the key in state authenticates at the gateway,
-// by asking for the balance with it (the key must hold the balance scope).
-func (e *testEnv) expectKeyWorks(address string) statecheck.StateCheck {
-	return keyWorksCheck{env: e, address: address}
+// expectKeyWorks proves that the key of sms_api_key.test authenticates at
+// the gateway, by asking for the balance with it (the key must hold the
+// balance scope).
+func (e *testEnv) expectKeyWorks() statecheck.StateCheck {
+	return keyWorksCheck{env: e, address: testKeyAddress}
 }
 
 type keyWorksCheck struct {

@@ -15,7 +15,7 @@ import (
 func TestAccAPIKeyDataSource(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),

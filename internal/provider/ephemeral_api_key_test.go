@@ -20,7 +20,7 @@ import (
 func TestAccAPIKeyEphemeralResource(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},

@@ -25,8 +25,8 @@ import (
 )
 
 const (
-	envAPIKey       = "SMS_API_KEY"
-	envAPIKeySeven  = "SEVEN_API_KEY"
+	envAPIKey       = "SMS_API_KEY"   //nolint:gosec // a variable's name
+	envAPIKeySeven  = "SEVEN_API_KEY" //nolint:gosec // a variable's name
 	envEndpoint     = "SMS_ENDPOINT"
 	defaultRetries  = 5
 	defaultTimeout  = 30 * time.Second

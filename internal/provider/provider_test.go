@@ -30,6 +30,7 @@ type testEnv struct {
 	endpoint string
 	apiKey   string
 	clock    clock.Clock
+	manual   *clock.Manual // the clock when it can be moved, else nil
 	sandbox  *sandbox.Server
 	api      *client.Client
 }
@@ -43,7 +44,7 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 		manual := clock.NewManual(time.Now().UTC().Truncate(time.Second))
 		opts.Clock = manual
 		sb := sandboxtest.Start(t, opts)
-		env.endpoint, env.apiKey, env.clock, env.sandbox = sb.Endpoint, sb.APIKey, manual, sb.Server
+		env.endpoint, env.apiKey, env.clock, env.manual, env.sandbox = sb.Endpoint, sb.APIKey, manual, manual, sb.Server
 	}
 	api, err := client.New(client.Config{Endpoint: env.endpoint, APIKey: env.apiKey, MaxRetries: 3})
 	if err != nil {
@@ -64,7 +65,7 @@ func (e *testEnv) requireSandbox(t *testing.T) {
 
 // advance moves the shared clock of provider and sandbox.
 func (e *testEnv) advance(d time.Duration) {
-	e.clock.(*clock.Manual).Advance(d)
+	e.manual.Advance(d)
 }
 
 // factories serve the provider in-process, reading "environment variables"
@@ -134,9 +135,9 @@ func errorMatching(phrases ...string) *regexp.Regexp {
 
 // testLabel makes labels unique per test, so that tests sharing a real
 // account can tell their keys apart.
-func testLabel(t *testing.T, suffix string) string {
+func testLabel(t *testing.T) string {
 	name := strings.TrimPrefix(t.Name(), "TestAcc")
-	return regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-") + "-" + suffix
+	return regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-")
 }
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {
@@ -217,8 +218,8 @@ resource "sms_api_key" "test" {
   environment = %q
   permissions = ["balance"]
 }
-`, env.endpoint, testLabel(t, "key"), env.keyEnvironment())),
-			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks(testKeyAddress)},
+`, env.endpoint, testLabel(t), env.keyEnvironment())),
+			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
 		}},
 	})
 }
@@ -251,13 +252,13 @@ resource "sms_api_key" "test" {
   environment = %q
   permissions = ["balance"]
 }
-`, env.endpoint, env.apiKey, testLabel(t, "key"), env.keyEnvironment())),
+`, env.endpoint, env.apiKey, testLabel(t), env.keyEnvironment())),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreate),
 				},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks(testKeyAddress)},
+			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
 		}},
 	})
 }

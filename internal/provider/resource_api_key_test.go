@@ -41,7 +41,7 @@ resource "sms_api_key" "test" {
 func TestAccAPIKeyResource_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
@@ -73,7 +73,7 @@ func TestAccAPIKeyResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("expires_at"), knownvalue.Null()),
 					statecheck.ExpectSensitiveValue(testKeyAddress, tfjsonpath.New("key")),
 					statecheck.ExpectSensitiveValue(testKeyAddress, tfjsonpath.New("secret")),
-					env.expectKeyWorks(testKeyAddress),
+					env.expectKeyWorks(),
 					sameKey.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
 					sameID.AddStateValue(testKeyAddress, tfjsonpath.New("id")),
 				},
@@ -106,7 +106,7 @@ func TestAccAPIKeyResource_lifecycle(t *testing.T) {
 					})),
 					sameKey.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
 					sameID.AddStateValue(testKeyAddress, tfjsonpath.New("id")),
-					env.expectKeyWorks(testKeyAddress),
+					env.expectKeyWorks(),
 				},
 			},
 			{
@@ -141,7 +141,7 @@ resource "sms_api_key" "test" {
 				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("environment"), knownvalue.StringExact("live")),
 				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("length"), knownvalue.Int64Exact(64)),
 				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("permissions"), knownvalue.SetExact(defaults)),
-				env.expectKeyWorks(testKeyAddress),
+				env.expectKeyWorks(),
 			},
 		}},
 	})
@@ -151,7 +151,7 @@ resource "sms_api_key" "test" {
 func TestAccAPIKeyResource_replaceOnImmutableChange(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 	keys := statecheck.CompareValue(compare.ValuesDiffer())
 	replaced := func(cfg string, attribute string, want knownvalue.Check) resource.TestStep {
 		return resource.TestStep{
@@ -164,7 +164,7 @@ func TestAccAPIKeyResource_replaceOnImmutableChange(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New(attribute), want),
 				keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
-				env.expectKeyWorks(testKeyAddress),
+				env.expectKeyWorks(),
 			},
 		}
 	}
@@ -202,7 +202,7 @@ func TestAccAPIKeyResource_replaceOnImmutableChange(t *testing.T) {
 func TestAccAPIKeyResource_rotation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 	keys := statecheck.CompareValue(compare.ValuesDiffer())
 	withTrigger := func(release string) string {
 		return config(fmt.Sprintf(`
@@ -225,7 +225,7 @@ resource "sms_api_key" "test" {
 	newKey := func() []statecheck.StateCheck {
 		return []statecheck.StateCheck{
 			keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
-			env.expectKeyWorks(testKeyAddress),
+			env.expectKeyWorks(),
 		}
 	}
 
@@ -266,7 +266,7 @@ resource "sms_api_key" "test" {
 func TestAccAPIKeyResource_drift(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 	cfg := apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["balance", "sms"]`)
 	var id string
 	rememberID := func(s *terraform.State) error {
@@ -315,7 +315,7 @@ func TestAccAPIKeyResource_drift(t *testing.T) {
 						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreate),
 					},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks(testKeyAddress)},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
 			},
 		},
 	})
@@ -397,7 +397,7 @@ func TestAccAPIKeyResource_expiryRotation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
 	env.requireSandbox(t)
-	cfg := apiKeyConfig(testLabel(t, "key"), env.keyEnvironment(),
+	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(),
 		"  permissions   = [\"balance\"]\n  valid_for     = \"720h\"\n  rotate_before = \"168h\"")
 	keys := statecheck.CompareValue(compare.ValuesDiffer())
 	// The clock stands still between an apply and its checks.
@@ -420,7 +420,7 @@ func TestAccAPIKeyResource_expiryRotation(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
 				expiresIn720h,
-				env.expectKeyWorks(testKeyAddress),
+				env.expectKeyWorks(),
 			},
 		}
 	}
@@ -457,7 +457,7 @@ func TestAccAPIKeyResource_expiredKeyIsReplaced(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
 	env.requireSandbox(t)
-	cfg := apiKeyConfig(testLabel(t, "key"), env.keyEnvironment(), "  permissions = [\"balance\"]\n  valid_for   = \"1h\"")
+	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), "  permissions = [\"balance\"]\n  valid_for   = \"1h\"")
 	keys := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.Test(t, resource.TestCase{
@@ -480,7 +480,7 @@ func TestAccAPIKeyResource_expiredKeyIsReplaced(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
-					env.expectKeyWorks(testKeyAddress),
+					env.expectKeyWorks(),
 				},
 			},
 		},
@@ -494,7 +494,7 @@ func TestAccAPIKeyResource_fixedExpiryPassed(t *testing.T) {
 	env := newTestEnv(t, sandbox.Options{})
 	env.requireSandbox(t)
 	validUntil := env.clock.Now().Add(2 * time.Hour).Format(time.RFC3339)
-	cfg := apiKeyConfig(testLabel(t, "key"), env.keyEnvironment(), fmt.Sprintf("  valid_until = %q", validUntil))
+	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), fmt.Sprintf("  valid_until = %q", validUntil))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -521,7 +521,7 @@ func TestAccAPIKeyResource_fixedExpiryPassed(t *testing.T) {
 func TestAccAPIKeyResource_encrypted(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t, "key")
+	label := testLabel(t)
 	first, err := age.GenerateX25519Identity()
 	if err != nil {
 		t.Fatal(err)
@@ -599,7 +599,7 @@ func decrypt(armored string, identity *age.X25519Identity) (string, error) {
 func TestAccAPIKeyResource_identity(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	cfg := apiKeyConfig(testLabel(t, "key"), env.keyEnvironment(), `  permissions = ["sms"]`)
+	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), `  permissions = ["sms"]`)
 
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
