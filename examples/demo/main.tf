@@ -49,6 +49,10 @@ output "notifier_settings" {
   sensitive = true
 }
 
+output "deployed_key_fingerprint" {
+  value = module.checkout_notifier.key_fingerprint
+}
+
 output "account_key_labels" {
   value = [for k in data.sms_api_keys.all.api_keys : k.label]
 }
