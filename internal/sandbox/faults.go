@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -69,4 +71,21 @@ func waitUnlessGone(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// bufferBody reads as much of a body as readBody would look at and hands
+// back a reader of it; a read that fails surfaces again at readBody.
+func bufferBody(body io.ReadCloser) io.ReadCloser {
+	read, err := io.ReadAll(io.LimitReader(body, maxBodyBytes+1))
+	_ = body.Close()
+	return io.NopCloser(io.MultiReader(bytes.NewReader(read), errReader{err}))
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
 }

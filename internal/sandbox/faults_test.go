@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
+	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox/sandboxtest"
 )
 
 func seeded(seed byte) *rand.ChaCha8 {
@@ -152,6 +154,53 @@ func TestAClientGoneDuringTheLatencyIsNeverHandled(t *testing.T) {
 	srv.ServeHTTP(rec, list)
 	if strings.Contains(rec.Body.String(), "never") || !strings.Contains(rec.Body.String(), `"total":1`) {
 		t.Errorf("list after the gone request = %s, want only the first key", rec.Body)
+	}
+}
+
+// Over a real connection: a client that times out during the latency hangs
+// up, and the key it asked for is never created.
+func TestAClientThatHangsUpDuringTheLatencyIsNeverHandled(t *testing.T) {
+	t.Parallel()
+	sb := sandboxtest.Start(t, sandbox.Options{APIKeys: []string{rootKey}, Latency: 2 * time.Second})
+	req, err := http.NewRequest(http.MethodPost, sb.Endpoint+"/api_keys", strings.NewReader(`{"label":"never"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Api-Key", rootKey)
+	req.Header.Set("Content-Type", "application/json")
+	impatient := &http.Client{Timeout: 50 * time.Millisecond}
+	if resp, err := impatient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("got an answer (%d) despite two seconds of latency", resp.StatusCode)
+	}
+
+	// The request ends as a 499 as soon as the server sees the connection
+	// close; a server that missed it would create the key once the latency
+	// has passed.
+	deadline := time.Now().Add(10 * time.Second)
+	for sb.Server.Stats().Count(http.MethodPost, "/api_keys", 0) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the request had not ended 10s after the client hung up")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := sb.Server.Stats().Count(http.MethodPost, "/api_keys", 499); got != 1 {
+		t.Fatalf("POST /api_keys ended %d times as 499, want 1: the request was handled although its client was gone", got)
+	}
+	sb.Server.SetFaults(0, 0)
+	list, err := http.NewRequest(http.MethodGet, sb.Endpoint+"/api_keys", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list.Header.Set("X-Api-Key", rootKey)
+	resp, err := http.DefaultClient.Do(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(body), "never") || !strings.Contains(string(body), `"total":1`) {
+		t.Errorf("list after the hang-up = %s, want only the first key", body)
 	}
 }
 

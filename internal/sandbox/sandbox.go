@@ -215,6 +215,11 @@ func (s *Server) serveAPI(r *http.Request) (reply, bool) {
 		template = rt.template
 	}
 	latency, ft := s.faults.next()
+	if latency > 0 {
+		// Go's server notices a client that hangs up only once the request
+		// body has been read, so read it before the wait.
+		r.Body = bufferBody(r.Body)
+	}
 	if !waitUnlessGone(r.Context(), latency) {
 		s.stats.add(r.Method, template, statusClientGone)
 		return reply{}, false
