@@ -1,0 +1,7 @@
+// Package bench measures what the provider costs on top of Terraform: Go
+// benchmarks that drive the real Terraform or OpenTofu CLI against the
+// built provider and an in-process sandbox, next to two floors measured in
+// the same run, Terraform alone and a provider of the same framework that
+// does nothing. BENCHMARKS.md at the repository root explains how to run
+// them and what they found.
+package bench
