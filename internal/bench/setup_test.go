@@ -25,12 +25,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := providers.Remove(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(providers.Main(m))
 }
 
 // setup is what every benchmark drives: the CLI, the providers built for

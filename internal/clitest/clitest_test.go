@@ -14,12 +14,7 @@ import (
 var providers = NewBuild(SMSProvider)
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := providers.Remove(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(providers.Main(m))
 }
 
 func TestCLIConfig(t *testing.T) {

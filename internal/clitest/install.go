@@ -153,3 +153,14 @@ func (b *Build) Remove() error {
 	}
 	return os.RemoveAll(b.dir)
 }
+
+// Main runs a package's tests and then removes what they built; call it
+// from TestMain: os.Exit(build.Main(m)).
+func (b *Build) Main(m *testing.M) int {
+	code := m.Run()
+	if err := b.Remove(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	return code
+}

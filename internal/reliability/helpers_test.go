@@ -17,12 +17,7 @@ import (
 var providers = clitest.NewBuild(clitest.SMSProvider)
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := providers.Remove(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(providers.Main(m))
 }
 
 // header names the provider by the address that dev_overrides serves.
