@@ -270,68 +270,80 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan apiKeyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// Every plan of every key passes here, so it reads only the attributes
+	// it needs rather than the whole model.
+	var validUntil, expiresAt timetypes.RFC3339
+	var rotateBefore types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("valid_until"), &validUntil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	now := r.data.clock.Now()
-
-	if isKnown(plan.ValidUntil) {
-		validUntil, diags := plan.ValidUntil.ValueRFC3339Time()
-		resp.Diagnostics.Append(diags...)
-		if !validUntil.After(now) {
-			resp.Diagnostics.AddAttributeError(path.Root("valid_until"), "Expiry In The Past",
-				fmt.Sprintf("valid_until (%s) has passed, so a key with it could not be created or kept. Move "+
-					"valid_until to a later time, or use valid_for so that every new key gets a fresh window.",
-					validUntil.Format(time.RFC3339)))
-		} else if limit := now.AddDate(validityHorizonY, 0, 0); validUntil.After(limit) {
-			resp.Diagnostics.AddAttributeError(path.Root("valid_until"), "Expiry Too Far Ahead",
-				fmt.Sprintf("valid_until (%s) lies more than two years ahead; the gateway allows keys until %s "+
-					"at most. Choose an earlier time.", validUntil.Format(time.RFC3339), limit.Format(time.RFC3339)))
-		}
-	}
+	resp.Diagnostics.Append(checkFixedExpiry(validUntil, now)...)
 	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 
-	var state apiKeyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !isKnown(state.ExpiresAt) {
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &expiresAt)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
+	if resp.Diagnostics.HasError() || !isKnown(expiresAt) {
 		return
 	}
-	expiresAt, diags := state.ExpiresAt.ValueRFC3339Time()
+	expiry, diags := expiresAt.ValueRFC3339Time()
 	resp.Diagnostics.Append(diags...)
-	var rotateBefore time.Duration
-	if isKnown(plan.RotateBefore) {
-		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+	var window time.Duration
+	if isKnown(rotateBefore) {
+		// The schema validator has already proved that this parses.
+		window, _ = time.ParseDuration(rotateBefore.ValueString())
 	}
-	rotateFrom := expiresAt.Add(-rotateBefore)
-	if resp.Diagnostics.HasError() || now.Before(rotateFrom) {
+	if resp.Diagnostics.HasError() || now.Before(expiry.Add(-window)) {
 		return
 	}
 
-	why := fmt.Sprintf("it expires at %s", expiresAt.Format(time.RFC3339))
-	if !now.Before(expiresAt) {
-		why = fmt.Sprintf("it expired at %s", expiresAt.Format(time.RFC3339))
-	} else if rotateBefore > 0 {
-		why += fmt.Sprintf(", within rotate_before (%s)", rotateBefore)
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	why := fmt.Sprintf("it expires at %s", expiry.Format(time.RFC3339))
+	if !now.Before(expiry) {
+		why = fmt.Sprintf("it expired at %s", expiry.Format(time.RFC3339))
+	} else if window > 0 {
+		why += fmt.Sprintf(", within rotate_before (%s)", formatDuration(window))
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "API Key Rotation Due",
 		fmt.Sprintf("The key %s will be replaced by a new one because %s. Services that use it must be given "+
 			"the new key; with create_before_destroy the old key keeps working until the new one exists.",
-			state.ID.ValueString(), why))
+			id.ValueString(), why))
 
-	plan.ID = types.StringUnknown()
-	plan.ExpiresAt = timetypes.NewRFC3339Unknown()
-	plan.KeyHint = types.StringUnknown()
-	plan.CreatedAt = timetypes.NewRFC3339Unknown()
-	plan.Key = types.StringUnknown()
-	plan.Secret = types.StringUnknown()
-	plan.EncryptedKey = types.StringUnknown()
-	plan.EncryptedSecret = types.StringUnknown()
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	// What the gateway makes for the new key is unknown until it exists.
+	for _, name := range []string{"id", "key_hint", "key", "secret", "encrypted_key", "encrypted_secret"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+	}
+	for _, name := range []string{"expires_at", "created_at"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), timetypes.NewRFC3339Unknown())...)
+	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+// checkFixedExpiry refuses a valid_until that the gateway would refuse: one
+// that has passed, or one more than two years ahead.
+func checkFixedExpiry(validUntil timetypes.RFC3339, now time.Time) diag.Diagnostics {
+	if !isKnown(validUntil) {
+		return nil
+	}
+	t, diags := validUntil.ValueRFC3339Time()
+	if diags.HasError() {
+		return diags
+	}
+	if !t.After(now) {
+		diags.AddAttributeError(path.Root("valid_until"), "Expiry In The Past",
+			fmt.Sprintf("valid_until (%s) has passed, so a key with it could not be created or kept. Move "+
+				"valid_until to a later time, or use valid_for so that every new key gets a fresh window.",
+				t.Format(time.RFC3339)))
+	} else if limit := now.AddDate(validityHorizonY, 0, 0); t.After(limit) {
+		diags.AddAttributeError(path.Root("valid_until"), "Expiry Too Far Ahead",
+			fmt.Sprintf("valid_until (%s) lies more than two years ahead; the gateway allows keys until %s "+
+				"at most. Choose an earlier time.", t.Format(time.RFC3339), limit.Format(time.RFC3339)))
+	}
+	return diags
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
