@@ -252,6 +252,38 @@ func TestKeyIDsAreEscapedInThePath(t *testing.T) {
 	}
 }
 
+// A 404 that is not the gateway's not_found, such as a proxy's page or the
+// answer to a wrong base URL, must not pass for a deleted key.
+func TestNotFoundNeedsTheContractsCode(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		contentType, body string
+		want              bool
+	}{
+		"not_found":       {"application/json", `{"error": {"code": "not_found", "message": "no such key"}}`, true},
+		"other code":      {"application/json", `{"error": {"code": "unknown_path", "message": "no such path"}}`, false},
+		"html from proxy": {"text/html", `<html><body><h1>404 Not Found</h1></body></html>`, false},
+		"empty body":      {"", ``, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if tc.contentType != "" {
+					w.Header().Set("Content-Type", tc.contentType)
+				}
+				w.WriteHeader(http.StatusNotFound)
+				fmt.Fprint(w, tc.body)
+			})
+			c, _ := newTestClient(t, g, nil)
+			_, err := c.GetAPIKey(t.Context(), "ak_x")
+			if err == nil || NotFound(err) != tc.want {
+				t.Errorf("NotFound(%v) = %v, want %v", err, NotFound(err), tc.want)
+			}
+		})
+	}
+}
+
 func TestGetAPIKeyNotFound(t *testing.T) {
 	t.Parallel()
 	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -38,10 +39,13 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// NotFound tells whether err is, or wraps, a 404 answer.
+// NotFound tells whether err is, or wraps, the gateway's answer that a key
+// does not exist. A 404 without the contract's not_found code (a proxy's
+// page, a wrong base URL) is not: taking it for one would make Terraform
+// forget keys that still work.
 func NotFound(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == 404
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Code == "not_found"
 }
 
 // ErrTimeout is wrapped by the error of a call whose last attempt ran out of

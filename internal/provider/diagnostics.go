@@ -58,6 +58,9 @@ func remedy(err error, data *providerData) string {
 		return "The provider's API key may not do this. Managing keys needs the api_keys scope, a key can " +
 			"grant only scopes that it holds itself, and a sandbox key can create only sandbox keys. " +
 			"Use a key with more rights, or ask for less."
+	case apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "not_found":
+		return "The endpoint has no such path, so it is probably not the gateway's API. Check that endpoint " +
+			"(or " + envEndpoint + ") is the API's base URL, such as " + client.DefaultEndpoint + "."
 	case apiErr.StatusCode == http.StatusNotFound:
 		return "The key does not exist in this account: it was deleted, or the id belongs to another account."
 	case apiErr.Code == "key_quota_exceeded":

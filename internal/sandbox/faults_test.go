@@ -39,7 +39,7 @@ func TestFailRateOneFailsEveryAPIRequest(t *testing.T) {
 	}
 	// Faults hit the API only.
 	send(t, getRequest(t, e.URL+"/_sandbox/stats")).want(t, http.StatusOK)
-	send(t, getRequest(t, e.URL+"/elsewhere")).wantError(t, http.StatusNotFound, "not_found", "")
+	send(t, getRequest(t, e.URL+"/elsewhere")).wantError(t, http.StatusNotFound, "unknown_path", "")
 }
 
 // TestLostAnswers checks that a fault after handling keeps the write while

@@ -249,13 +249,13 @@ func TestRoutesAndMethods(t *testing.T) {
 		status       int
 		code, allow  string
 	}{
-		{http.MethodGet, "/api/nothing", 404, "not_found", ""},
-		{http.MethodGet, "/api", 404, "not_found", ""},
-		{http.MethodGet, "/api/", 404, "not_found", ""},
-		{http.MethodGet, "/api/api_keys/", 404, "not_found", ""},
-		{http.MethodGet, "/api/api_keys/a/b", 404, "not_found", ""},
-		{http.MethodGet, "/api_keys", 404, "not_found", ""},
-		{http.MethodGet, "/", 404, "not_found", ""},
+		{http.MethodGet, "/api/nothing", 404, "unknown_path", ""},
+		{http.MethodGet, "/api", 404, "unknown_path", ""},
+		{http.MethodGet, "/api/", 404, "unknown_path", ""},
+		{http.MethodGet, "/api/api_keys/", 404, "unknown_path", ""},
+		{http.MethodGet, "/api/api_keys/a/b", 404, "unknown_path", ""},
+		{http.MethodGet, "/api_keys", 404, "unknown_path", ""},
+		{http.MethodGet, "/", 404, "unknown_path", ""},
 		{http.MethodPut, "/api/api_keys", 405, "method_not_allowed", "GET, POST"},
 		{http.MethodDelete, "/api/api_keys", 405, "method_not_allowed", "GET, POST"},
 		{http.MethodPost, "/api" + id, 405, "method_not_allowed", "GET, PATCH, DELETE"},

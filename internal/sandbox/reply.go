@@ -93,6 +93,13 @@ func forbidden(format string, args ...any) *apiError {
 	return &apiError{status: http.StatusForbidden, code: "forbidden", message: fmt.Sprintf(format, args...)}
 }
 
+// unknownPath answers a path the API does not have. Its code differs from
+// not_found, which says that a key does not exist, so that a client pointed
+// at the wrong base URL cannot take every key for deleted.
+func unknownPath(message string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "unknown_path", message: message}
+}
+
 func notFound(message string) *apiError {
 	return &apiError{status: http.StatusNotFound, code: "not_found", message: message}
 }

@@ -200,7 +200,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == statsPath:
 		out = s.serveStats(r)
 	default:
-		out = errorReply(notFound("no such path; the API lives under /api"))
+		out = errorReply(unknownPath("no such path; the API lives under /api"))
 	}
 	out.write(w, requestID)
 	s.log.record(r, out.status, time.Since(started), requestID)
@@ -237,7 +237,7 @@ func (s *Server) serveAPI(r *http.Request) (reply, bool) {
 
 func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
 	if rt == nil {
-		return errorReply(notFound("no such path in the API"))
+		return errorReply(unknownPath("no such path in the API"))
 	}
 	ep := rt.endpoint(r.Method)
 	if ep == nil {
