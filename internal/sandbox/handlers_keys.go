@@ -118,7 +118,7 @@ func (s *Server) createKey(c *call) reply {
 	if idempotent {
 		slot = newIdempotencySlot(c.account.id, idempotencyKey)
 		if rec, found := c.account.liveRecord(slot.index, c.now); found {
-			return replay(slot, rec, fingerprint)
+			return replay(slot, rec, fingerprint, c.key.ID)
 		}
 	}
 
@@ -147,7 +147,7 @@ func (s *Server) createKey(c *call) reply {
 
 	s.addKey(c.account, k)
 	if idempotent {
-		rec, sealErr := s.sealRecord(slot, fingerprint, out.body, c.now)
+		rec, sealErr := s.sealRecord(slot, fingerprint, out.body, c.now, c.key.ID)
 		if sealErr != nil {
 			s.removeKey(c.account, k)
 			return errorReply(internalError("the response could not be kept for replay; nothing was created"))
@@ -212,7 +212,7 @@ func (s *Server) hashTaken(hash string) bool {
 	return taken
 }
 
-func (s *Server) sealRecord(slot idempotencySlot, fingerprint string, body []byte, now time.Time) (idempotencyRecord, error) {
+func (s *Server) sealRecord(slot idempotencySlot, fingerprint string, body []byte, now time.Time, createdBy string) (idempotencyRecord, error) {
 	nonce := make([]byte, slot.aead.NonceSize())
 	if err := s.secrets.read(nonce); err != nil {
 		return idempotencyRecord{}, err
@@ -221,10 +221,14 @@ func (s *Server) sealRecord(slot idempotencySlot, fingerprint string, body []byt
 	if err != nil {
 		return idempotencyRecord{}, err
 	}
-	return idempotencyRecord{CreatedAt: now, Sealed: sealed}, nil
+	return idempotencyRecord{CreatedAt: now, CreatedBy: createdBy, Sealed: sealed}, nil
 }
 
-func replay(slot idempotencySlot, rec idempotencyRecord, fingerprint string) reply {
+func replay(slot idempotencySlot, rec idempotencyRecord, fingerprint, callerID string) reply {
+	if rec.CreatedBy != callerID {
+		return errorReply(&apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused",
+			message: "this Idempotency-Key was used by another API key within the last 24 hours; use a new one"})
+	}
 	first, err := slot.open(rec.Sealed)
 	if err != nil {
 		return errorReply(internalError("the first response to this Idempotency-Key cannot be read"))

@@ -23,7 +23,11 @@ const (
 // its secret, and what is kept at rest must not give them away.
 type idempotencyRecord struct {
 	CreatedAt time.Time `json:"created_at"`
-	Sealed    []byte    `json:"sealed"` // GCM nonce, then ciphertext
+	// CreatedBy is the id of the key that made the first request: only it
+	// gets the answer again, so that a weaker key of the same account
+	// cannot obtain a key it could not create itself.
+	CreatedBy string `json:"created_by"`
+	Sealed    []byte `json:"sealed"` // GCM nonce, then ciphertext
 }
 
 func (rec idempotencyRecord) live(now time.Time) bool {

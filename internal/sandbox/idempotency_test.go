@@ -146,3 +146,22 @@ func TestFailedCreateLeavesTheIdempotencyKeyUnused(t *testing.T) {
 		t.Error("the retry after a 409 was answered as a replay")
 	}
 }
+
+// Only the key that made the first request gets its answer again: another
+// key of the account, here one that may create keys but lacks the sms
+// scope, must not obtain the sms key through a known Idempotency-Key.
+func TestIdempotentReplayOnlyToTheSameKey(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{})
+	var manager keyView
+	e.request(t, http.MethodPost, "/api_keys", rootKey, `{"label":"manager","permissions":["api_keys"]}`).
+		want(t, http.StatusCreated).decode(t, &manager)
+	const body = `{"label":"sender","permissions":["sms"]}`
+	e.request(t, http.MethodPost, "/api_keys", rootKey, body, "Idempotency-Key", "shared-1").want(t, http.StatusCreated)
+
+	e.request(t, http.MethodPost, "/api_keys", manager.Key, body, "Idempotency-Key", "shared-1").
+		wantError(t, http.StatusUnprocessableEntity, "idempotency_key_reused", "")
+	if l := e.list(t, rootKey, ""); l.PagingMetadata.Total != 3 {
+		t.Errorf("keys = %d, want 3 (first key, manager, sender)", l.PagingMetadata.Total)
+	}
+}
