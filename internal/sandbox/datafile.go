@@ -168,9 +168,10 @@ func writeDataFile(path string, content *dataFile) error {
 		_ = os.Remove(tmpName)
 		return fmt.Errorf("writing the data file: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("writing the data file: %w", err)
-	}
+	// The new file is in place: a failed sync of the directory may lose the
+	// rename in a crash, but reporting the write as failed would undo in
+	// memory what the file already holds.
+	_ = syncDir(dir)
 	return nil
 }
 
