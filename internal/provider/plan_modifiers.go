@@ -5,9 +5,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // replaceUnlessAdoptingExpiry replaces the key when valid_until changes,
@@ -52,4 +56,38 @@ func replaceUnlessKeyAlreadyExpires() planmodifier.String {
 		"Changing valid_for replaces the key, unless it is first set on a key that already expires.",
 		"Changing `valid_for` replaces the key, unless it is first set on a key that already expires.",
 	)
+}
+
+// replaceUnlessImported replaces the key when the attribute changes, except
+// when it is first set on an imported key. Such a key has neither its key
+// nor its secret in state, so there is nothing to re-issue or re-encrypt
+// for: the value is written down and shapes the keys that rotation makes.
+func replaceUnlessImported() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
+		},
+		"Changing it replaces the key, unless it is first set on an imported key.",
+		"Changing it replaces the key, unless it is first set on an imported key.",
+	)
+}
+
+// replaceMapUnlessImported is replaceUnlessImported for map attributes.
+func replaceMapUnlessImported() planmodifier.Map {
+	return mapplanmodifier.RequiresReplaceIf(
+		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
+		},
+		"Changing it replaces the key, unless it is first set on an imported key.",
+		"Changing it replaces the key, unless it is first set on an imported key.",
+	)
+}
+
+// wasImported tells a key that came into state by import: the gateway
+// showed its key to no one, so state holds it neither plain nor encrypted.
+func wasImported(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
+	var key, encryptedKey types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("key"), &key)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("encrypted_key"), &encryptedKey)...)
+	return key.IsNull() && encryptedKey.IsNull()
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -134,11 +133,12 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:  permissionsValidators(),
 			},
 			"rotation_triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary strings; any change to them replaces the key. Feed it a value " +
-					"that changes when the key should be rotated, such as a `time_rotating` id or a release number.",
+				MarkdownDescription: "Arbitrary strings; any change to them replaces the key (setting them on a " +
+					"key just imported does not). Feed it a value that changes when the key should be rotated, " +
+					"such as a `time_rotating` id or a release number.",
 				ElementType:   types.StringType,
 				Optional:      true,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Map{replaceMapUnlessImported()},
 			},
 			"valid_until": schema.StringAttribute{
 				MarkdownDescription: "When the key stops working, as an RFC 3339 time such as " +
@@ -204,10 +204,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "An [age](https://age-encryption.org) X25519 recipient (`age1…`, the public " +
 					"key that `age-keygen` prints). When set, state holds the key and secret only encrypted to " +
 					"it, as `encrypted_key` and `encrypted_secret`, and `key` and `secret` stay null. Changing it " +
-					"replaces the key: the gateway cannot show the old key again to encrypt it anew.",
+					"replaces the key: the gateway cannot show the old key again to encrypt it anew. Set on a key " +
+					"just imported, which has no key in state, it applies from the next rotation on.",
 				Optional:      true,
 				Validators:    []validator.String{ageRecipient()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
 			},
 			"encrypted_key": schema.StringAttribute{
 				MarkdownDescription: "With `encryption_recipient`: the key as an ASCII-armored age file; " +

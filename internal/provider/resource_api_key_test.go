@@ -629,3 +629,77 @@ func TestAccAPIKeyResource_identity(t *testing.T) {
 		},
 	})
 }
+
+// A key made outside Terraform and adopted with an import block keeps
+// working: giving it rotation_triggers and an encryption_recipient in the
+// same change writes them down instead of replacing the key.
+func TestAccAPIKeyResource_importThenAdopt(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	label := testLabel(t)
+	existing, err := env.api.CreateAPIKey(context.Background(), client.CreateAPIKeyInput{
+		Label: label, Environment: env.keyEnvironment(), Permissions: []string{"balance"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(fmt.Sprintf(`
+import {
+  to = sms_api_key.test
+  id = %q
+}
+
+resource "sms_api_key" "test" {
+  label                = %q
+  environment          = %q
+  permissions          = ["balance"]
+  encryption_recipient = %q
+
+  rotation_triggers = {
+    release = "1"
+  }
+}
+`, existing.ID, label, env.keyEnvironment(), identity.Recipient()))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("encrypted_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("rotation_triggers"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1")})),
+				},
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Once adopted, a trigger works as on any key.
+				Config: strings.Replace(cfg, `release = "1"`, `release = "2"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("encrypted_key"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
