@@ -325,7 +325,6 @@ func TestAccAPIKeyResource_drift(t *testing.T) {
 func TestAccAPIKeyResource_invalidInput(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	env.requireSandbox(t)
 	cases := map[string]struct {
 		body string
 		want *regexp.Regexp
@@ -360,6 +359,9 @@ func TestAccAPIKeyResource_invalidInput(t *testing.T) {
 				}},
 			})
 		})
+	}
+	if env.sandbox == nil {
+		return // a shared account's key count says nothing about these plans
 	}
 	t.Cleanup(func() {
 		keys, err := env.api.ListAPIKeys(context.Background(), client.ListAPIKeysInput{})
