@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -99,6 +101,18 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
+	// The schema validator has checked the pattern; it is compiled once,
+	// before any request, and an error here is reported rather than panicked.
+	var labelPattern *regexp.Regexp
+	if !config.LabelRegex.IsNull() {
+		var err error
+		if labelPattern, err = regexp.Compile(config.LabelRegex.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("label_regex"), "Invalid Regular Expression",
+				fmt.Sprintf("label_regex must be a regular expression in RE2 syntax: %s.", err))
+			return
+		}
+	}
+
 	// The gateway filters by environment and label itself and orders the
 	// keys; the other filters apply here, over every page.
 	keys, err := d.data.client.ListAPIKeys(ctx, client.ListAPIKeysInput{
@@ -110,11 +124,6 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	var labelPattern *regexp.Regexp
-	if !config.LabelRegex.IsNull() {
-		// The schema validator has already compiled it once.
-		labelPattern = regexp.MustCompile(config.LabelRegex.ValueString())
-	}
 	keys = slices.DeleteFunc(keys, func(k client.APIKey) bool {
 		return (labelPattern != nil && !labelPattern.MatchString(k.Label)) ||
 			(!config.Permission.IsNull() && !slices.Contains(k.Permissions, config.Permission.ValueString())) ||

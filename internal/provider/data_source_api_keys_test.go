@@ -226,3 +226,26 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 		})
 	}
 }
+
+// A pattern unknown at plan fails as clearly, once known, as one written
+// out.
+func TestAccAPIKeysDataSource_invalidRegexKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: config(`
+resource "terraform_data" "pattern" {
+  input = "(unclosed"
+}
+
+data "sms_api_keys" "test" {
+  label_regex = terraform_data.pattern.output
+}
+`),
+			ExpectError: errorMatching("label_regex must be a regular expression in RE2 syntax"),
+		}},
+	})
+}

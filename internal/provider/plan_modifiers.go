@@ -58,6 +58,8 @@ func replaceUnlessKeyAlreadyExpires() planmodifier.String {
 	)
 }
 
+const replaceUnlessImportedDescription = "Changing it replaces the key, unless it is first set on an imported key."
+
 // replaceUnlessImported replaces the key when the attribute changes, except
 // when it is first set on an imported key. Such a key has neither its key
 // nor its secret in state, so there is nothing to re-issue or re-encrypt
@@ -67,8 +69,8 @@ func replaceUnlessImported() planmodifier.String {
 		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
 		},
-		"Changing it replaces the key, unless it is first set on an imported key.",
-		"Changing it replaces the key, unless it is first set on an imported key.",
+		replaceUnlessImportedDescription,
+		replaceUnlessImportedDescription,
 	)
 }
 
@@ -78,8 +80,8 @@ func replaceMapUnlessImported() planmodifier.Map {
 		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
 		},
-		"Changing it replaces the key, unless it is first set on an imported key.",
-		"Changing it replaces the key, unless it is first set on an imported key.",
+		replaceUnlessImportedDescription,
+		replaceUnlessImportedDescription,
 	)
 }
 

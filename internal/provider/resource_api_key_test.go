@@ -622,12 +622,6 @@ func TestAccAPIKeyResource_identity(t *testing.T) {
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
-			{
-				Config:          cfg,
-				ResourceName:    testKeyAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
 		},
 	})
 }
