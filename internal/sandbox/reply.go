@@ -59,8 +59,6 @@ type apiError struct {
 	message string
 }
 
-func (e *apiError) Error() string { return e.message }
-
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
