@@ -9,24 +9,36 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // APIKey is a key as the gateway describes it. Key and Secret are set only
 // in the answer that created it.
 type APIKey struct {
-	ID          string     `json:"id"`
-	Label       string     `json:"label"`
-	Environment string     `json:"environment"`
-	Length      int64      `json:"length"`
-	Permissions []string   `json:"permissions"`
-	ValidUntil  *time.Time `json:"valid_until"`
-	Expired     bool       `json:"expired"`
-	CreatedAt   time.Time  `json:"created_at"`
-	LastUsedAt  *time.Time `json:"last_used_at"`
-	KeyHint     string     `json:"key_hint"`
-	Key         string     `json:"key,omitempty"`
-	Secret      string     `json:"secret,omitempty"`
+	ID             string     `json:"id"`
+	Label          string     `json:"label"`
+	Environment    string     `json:"environment"`
+	Length         int64      `json:"length"`
+	Permissions    []string   `json:"permissions"`
+	ValidUntil     *time.Time `json:"valid_until"`
+	Expired        bool       `json:"expired"`
+	CreatedAt      time.Time  `json:"created_at"`
+	LastUsedAt     *time.Time `json:"last_used_at"`
+	LastRevealedAt *time.Time `json:"last_revealed_at"`
+	// Revealable says whether the calling key may read this key's
+	// credentials again (GetCredentials).
+	Revealable bool   `json:"revealable"`
+	KeyHint    string `json:"key_hint"`
+	Key        string `json:"key,omitempty"`
+	Secret     string `json:"secret,omitempty"`
+}
+
+// Credentials are a key and its secret, read again after creation.
+type Credentials struct {
+	ID     string `json:"id"`
+	Key    string `json:"key"`
+	Secret string `json:"secret"`
 }
 
 // CreateAPIKeyInput leaves the gateway's defaults to every zero field.
@@ -38,10 +50,12 @@ type CreateAPIKeyInput struct {
 	ValidUntil  *time.Time `json:"valid_until,omitempty"`
 }
 
-// UpdateAPIKeyInput changes only the fields that are set.
+// UpdateAPIKeyInput changes only the fields that are set. ValidUntil can
+// only bring a key's expiry forward, to retire it.
 type UpdateAPIKeyInput struct {
-	Label       *string  `json:"label,omitempty"`
-	Permissions []string `json:"permissions,omitempty"`
+	Label       *string    `json:"label,omitempty"`
+	Permissions []string   `json:"permissions,omitempty"`
+	ValidUntil  *time.Time `json:"valid_until,omitempty"`
 }
 
 // ListAPIKeysInput filters a listing.
@@ -53,30 +67,62 @@ type ListAPIKeysInput struct {
 
 const maxPageSize = 100
 
-// CreateAPIKey creates a key. One Idempotency-Key serves all attempts of
-// the call, so an answer lost on the way back is replayed by the gateway on
-// retry instead of leaving a second key behind.
-func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+// CreateRequest is a create ready to send: its body and its
+// Idempotency-Key, kept together so that every attempt, even one made by a
+// later run from what it stored, repeats it exactly and the gateway answers
+// it with the key it made the first time.
+type CreateRequest struct {
+	IdempotencyKey string
+	Body           []byte
+}
+
+// NewCreateRequest encodes in under a fresh Idempotency-Key.
+func NewCreateRequest(in CreateAPIKeyInput) (CreateRequest, error) {
 	if in.ValidUntil != nil {
 		utc := in.ValidUntil.UTC()
 		in.ValidUntil = &utc
 	}
 	body, err := json.Marshal(in)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the new key: %w", err)
+		return CreateRequest{}, fmt.Errorf("encoding the new key: %w", err)
 	}
-	req := request{method: http.MethodPost, path: "/api_keys", body: body, idempotencyKey: rand.Text()}
+	return CreateRequest{IdempotencyKey: rand.Text(), Body: body}, nil
+}
+
+// CreateAPIKey creates a key. One Idempotency-Key serves all attempts of
+// the call, so an answer lost on the way back is replayed by the gateway on
+// retry instead of leaving a second key behind.
+func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+	req, err := NewCreateRequest(in)
+	if err != nil {
+		return nil, err
+	}
+	return c.Create(ctx, req)
+}
+
+// Create sends a prepared create. When its error wraps ErrOutcomeUnknown,
+// sending the same req again learns what became of it.
+func (c *Client) Create(ctx context.Context, create CreateRequest) (*APIKey, error) {
+	if create.IdempotencyKey == "" || len(create.Body) == 0 {
+		return nil, errors.New("a create needs a body and an Idempotency-Key")
+	}
+	req := request{method: http.MethodPost, path: "/api_keys", body: create.Body, idempotencyKey: create.IdempotencyKey}
 	var key APIKey
-	if err := c.do(ctx, req, &key); err != nil {
+	got, err := c.do(ctx, req, &key)
+	if err != nil {
+		var malformed *MalformedAnswerError
+		if errors.As(err, &malformed) {
+			malformed.KeyID = key.ID
+		}
 		return nil, err
 	}
 	// Key and secret are shown only now; an answer without them is of no use
 	// to the caller, who must then be told which key to remove.
 	switch {
 	case key.ID == "":
-		return nil, fmt.Errorf("%s %s: the answer names no key id", req.method, req.path)
+		return nil, got.malformed(req, "the answer names no key id", "")
 	case key.Key == "" || key.Secret == "":
-		return nil, fmt.Errorf("%s %s: the answer for key %s lacks its key or secret", req.method, req.path, key.ID)
+		return nil, got.malformed(req, "the answer for key "+key.ID+" lacks its key or secret", key.ID)
 	}
 	return &key, nil
 }
@@ -97,6 +143,10 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id string, in UpdateAPIKeyInp
 	if err != nil {
 		return nil, err
 	}
+	if in.ValidUntil != nil {
+		utc := in.ValidUntil.UTC()
+		in.ValidUntil = &utc
+	}
 	body, err := json.Marshal(in)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the key update: %w", err)
@@ -111,27 +161,73 @@ func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{method: http.MethodDelete, path: path}, nil)
+	_, err = c.do(ctx, request{method: http.MethodDelete, path: path}, nil)
+	return err
+}
+
+// GetCredentials reads a key and its secret again. The gateway refuses
+// with 403 (reveal_disabled, or forbidden for a key with wider scopes than
+// the caller's or a live key asked for by a sandbox key).
+func (c *Client) GetCredentials(ctx context.Context, id string) (*Credentials, error) {
+	path, err := keyPath(id)
+	if err != nil {
+		return nil, err
+	}
+	req := request{method: http.MethodGet, path: path + "/credentials"}
+	var creds Credentials
+	got, err := c.do(ctx, req, &creds)
+	switch {
+	case err != nil:
+		return nil, err
+	case creds.Key == "" || creds.Secret == "":
+		return nil, got.malformed(req, "the answer lacks the key or its secret", id)
+	case creds.ID != id:
+		return nil, got.malformed(req, "the answer is for another key", id)
+	}
+	return &creds, nil
 }
 
 func (c *Client) keyRequest(ctx context.Context, req request) (*APIKey, error) {
 	var key APIKey
-	if err := c.do(ctx, req, &key); err != nil {
+	got, err := c.do(ctx, req, &key)
+	if err != nil {
 		return nil, err
 	}
 	if key.ID == "" {
-		return nil, fmt.Errorf("%s %s: the answer names no key id", req.method, req.path)
+		return nil, got.malformed(req, "the answer names no key id", "")
 	}
 	return &key, nil
 }
 
-// keyPath refuses an empty id, which would turn a read of one key into a
-// listing of all.
-func keyPath(id string) (string, error) {
-	if id == "" {
-		return "", errors.New("an API key id is required")
+// MaxKeyIDLength bounds the ids CheckKeyID accepts.
+const MaxKeyIDLength = 128
+
+// CheckKeyID refuses what the gateway never issues as a key id. Ids are
+// opaque, but they are made of letters, digits, "_" and "-" (such as
+// ak_ and 20 letters and digits), so a path built from one never needs
+// escaping and never reaches another endpoint: an empty id would turn a
+// read of one key into a listing of all, and "a/b" or ".." another path.
+func CheckKeyID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("a key id must not be empty")
+	case len(id) > MaxKeyIDLength:
+		return fmt.Errorf("a key id has at most %d characters", MaxKeyIDLength)
+	case strings.IndexFunc(id, func(r rune) bool { return !isIDRune(r) }) >= 0:
+		return errors.New("a key id has only letters, digits, _ and -")
 	}
-	return "/api_keys/" + url.PathEscape(id), nil
+	return nil
+}
+
+func isIDRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-'
+}
+
+func keyPath(id string) (string, error) {
+	if err := CheckKeyID(id); err != nil {
+		return "", err
+	}
+	return "/api_keys/" + id, nil
 }
 
 type keyPage struct {
@@ -165,16 +261,17 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) ([]APIKey
 		query.Set("offset", strconv.Itoa(offset))
 		req := request{method: http.MethodGet, path: "/api_keys?" + query.Encode()}
 		var page keyPage
-		if err := c.do(ctx, req, &page); err != nil {
+		got, err := c.do(ctx, req, &page)
+		if err != nil {
 			return nil, err
 		}
 		// Both checks stop a server that ignores offset from being asked for
 		// the same page forever.
 		switch {
 		case page.PagingMetadata.Offset != offset:
-			return nil, fmt.Errorf("%s %s: the answer is the page at offset %d", req.method, req.path, page.PagingMetadata.Offset)
+			return nil, got.malformed(req, fmt.Sprintf("the answer is the page at offset %d", page.PagingMetadata.Offset), "")
 		case page.PagingMetadata.HasMore && len(page.Data) == 0:
-			return nil, fmt.Errorf("%s %s: the answer promises more keys but holds none", req.method, req.path)
+			return nil, got.malformed(req, "the answer promises more keys but holds none", "")
 		}
 		keys = append(keys, page.Data...)
 		if !page.PagingMetadata.HasMore {

@@ -44,16 +44,18 @@ func TestCreateAPIKey(t *testing.T) {
 	}
 
 	want := &APIKey{
-		ID:          "ak_0123456789abcdefghij",
-		Label:       "ci deploys",
-		Environment: "sandbox",
-		Length:      32,
-		Permissions: []string{"balance", "sms"},
-		ValidUntil:  ptr(time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)),
-		CreatedAt:   time.Date(2025, 11, 27, 12, 0, 0, 0, time.UTC),
-		KeyHint:     "WXYZ",
-		Key:         "abcdefghijklmnopqrstuvwxyzABWXYZ",
-		Secret:      "S3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tABCD",
+		ID:             "ak_0123456789abcdefghij",
+		Label:          "ci deploys",
+		Environment:    "sandbox",
+		Length:         32,
+		Permissions:    []string{"balance", "sms"},
+		ValidUntil:     ptr(time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)),
+		CreatedAt:      time.Date(2025, 11, 27, 12, 0, 0, 0, time.UTC),
+		LastRevealedAt: ptr(time.Date(2025, 11, 28, 8, 30, 0, 0, time.UTC)),
+		Revealable:     true,
+		KeyHint:        "WXYZ",
+		Key:            "abcdefghijklmnopqrstuvwxyzABWXYZ",
+		Secret:         "S3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tABCD",
 	}
 	if !reflect.DeepEqual(key, want) {
 		t.Errorf("key = %+v, want %+v", key, want)
@@ -166,9 +168,9 @@ func TestCreateAPIKeyRejectsAnIncompleteAnswer(t *testing.T) {
 		drop []string
 		want string
 	}{
-		"no id":     {drop: []string{"id"}, want: "POST /api_keys: the answer names no key id"},
-		"no key":    {drop: []string{"key"}, want: "POST /api_keys: the answer for key ak_0123456789abcdefghij lacks its key or secret"},
-		"no secret": {drop: []string{"secret"}, want: "POST /api_keys: the answer for key ak_0123456789abcdefghij lacks its key or secret"},
+		"no id":     {drop: []string{"id"}, want: "POST /api_keys: 201 response (request id req_test): the answer names no key id"},
+		"no key":    {drop: []string{"key"}, want: "POST /api_keys: 201 response (request id req_test): the answer for key ak_0123456789abcdefghij lacks its key or secret"},
+		"no secret": {drop: []string{"secret"}, want: "POST /api_keys: 201 response (request id req_test): the answer for key ak_0123456789abcdefghij lacks its key or secret"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -190,6 +192,12 @@ func TestCreateAPIKeyRejectsAnIncompleteAnswer(t *testing.T) {
 			}
 			if key != nil {
 				t.Errorf("key = %+v, want nil", key)
+			}
+			// The key exists when the answer named it, and the caller must
+			// be able to say which one to remove.
+			var malformed *MalformedAnswerError
+			if !errors.As(err, &malformed) || malformed.KeyID != answer["id"] && answer["id"] != nil {
+				t.Errorf("err = %#v, want a malformed answer naming key %v", err, answer["id"])
 			}
 		})
 	}
@@ -232,23 +240,6 @@ func TestGetAPIKey(t *testing.T) {
 	}
 	if got.header.Get("X-Api-Key") != testAPIKey || got.header.Get("Idempotency-Key") != "" || got.header.Get("Content-Type") != "" {
 		t.Errorf("headers = %v, want the API key, no Idempotency-Key and no Content-Type", got.header)
-	}
-}
-
-func TestKeyIDsAreEscapedInThePath(t *testing.T) {
-	t.Parallel()
-	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		writeError(t, w, http.StatusNotFound, "not_found", "no such key")
-	})
-	c, _ := newTestClient(t, g, nil)
-
-	_, err := c.GetAPIKey(t.Context(), "../balance?x=1#y z")
-	if !NotFound(err) {
-		t.Fatalf("err = %v, want not found", err)
-	}
-	got := g.requests()[0]
-	if want := "/api/api_keys/..%2Fbalance%3Fx=1%23y%20z"; got.path != want || got.query != "" {
-		t.Errorf("path = %q query = %q, want %q and no query", got.path, got.query, want)
 	}
 }
 
@@ -317,7 +308,9 @@ func TestGetAPIKeyNotFound(t *testing.T) {
 	}
 }
 
-func TestEmptyKeyIDIsRefusedBeforeAnyRequest(t *testing.T) {
+// An id the gateway never issues is refused before any request: an empty
+// one would list every key, and one with "/" or ".." reach another path.
+func TestKeyIDsTheGatewayNeverIssuesAreRefusedBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		writeJSON(t, w, http.StatusOK, testKey("ak_1"))
@@ -325,12 +318,28 @@ func TestEmptyKeyIDIsRefusedBeforeAnyRequest(t *testing.T) {
 	c, _ := newTestClient(t, g, nil)
 	ctx := t.Context()
 
-	_, getErr := c.GetAPIKey(ctx, "")
-	_, updateErr := c.UpdateAPIKey(ctx, "", UpdateAPIKeyInput{Label: ptr("x")})
-	deleteErr := c.DeleteAPIKey(ctx, "")
-	for _, err := range []error{getErr, updateErr, deleteErr} {
-		if err == nil || err.Error() != "an API key id is required" {
-			t.Errorf("err = %v, want the id to be required", err)
+	for id, want := range map[string]string{
+		"":                       "a key id must not be empty",
+		"../balance":             "a key id has only letters, digits, _ and -",
+		"ak_1/credentials":       "a key id has only letters, digits, _ and -",
+		"ak 1":                   "a key id has only letters, digits, _ and -",
+		"ak_1?x=1":               "a key id has only letters, digits, _ and -",
+		"ak_ü":                   "a key id has only letters, digits, _ and -",
+		strings.Repeat("a", 129): "a key id has at most 128 characters",
+	} {
+		_, getErr := c.GetAPIKey(ctx, id)
+		_, updateErr := c.UpdateAPIKey(ctx, id, UpdateAPIKeyInput{Label: ptr("x")})
+		deleteErr := c.DeleteAPIKey(ctx, id)
+		_, credentialsErr := c.GetCredentials(ctx, id)
+		for _, err := range []error{getErr, updateErr, deleteErr, credentialsErr, CheckKeyID(id)} {
+			if err == nil || err.Error() != want {
+				t.Errorf("id %q: err = %v, want %q", id, err, want)
+			}
+		}
+	}
+	for _, id := range []string{"ak_0123456789abcdefghij", "a", "key-1_B", strings.Repeat("z", 128)} {
+		if err := CheckKeyID(id); err != nil {
+			t.Errorf("CheckKeyID(%q) = %v, want nil", id, err)
 		}
 	}
 	if n := len(g.requests()); n != 0 {
@@ -346,8 +355,9 @@ func TestGetAPIKeyWithoutID(t *testing.T) {
 	c, _ := newTestClient(t, g, nil)
 
 	_, err := c.GetAPIKey(t.Context(), "ak_1")
-	if err == nil || err.Error() != "GET /api_keys/ak_1: the answer names no key id" {
-		t.Errorf("err = %v, want the missing id named", err)
+	var malformed *MalformedAnswerError
+	if !errors.As(err, &malformed) || err.Error() != "GET /api_keys/ak_1: 200 response (request id req_test): the answer names no key id" {
+		t.Errorf("err = %v, want the missing id named with the request id", err)
 	}
 }
 
@@ -360,6 +370,10 @@ func TestUpdateAPIKey(t *testing.T) {
 		"label":       {in: UpdateAPIKeyInput{Label: ptr("renamed")}, body: `{"label":"renamed"}`},
 		"permissions": {in: UpdateAPIKeyInput{Permissions: []string{"sms", "status"}}, body: `{"permissions":["sms","status"]}`},
 		"both":        {in: UpdateAPIKeyInput{Label: ptr(""), Permissions: []string{"sms"}}, body: `{"label":"","permissions":["sms"]}`},
+		"valid_until in UTC": {
+			in:   UpdateAPIKeyInput{ValidUntil: ptr(time.Date(2030, 1, 2, 5, 0, 0, 0, time.FixedZone("CET", 3600)))},
+			body: `{"valid_until":"2030-01-02T04:00:00Z"}`,
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -532,11 +546,11 @@ func TestListAPIKeysStopsOnABrokenPager(t *testing.T) {
 	}{
 		"offset ignored": {
 			page: map[string]any{"data": []any{testKey("ak_1")}, "pagingMetadata": map[string]any{"offset": 0, "has_more": true}},
-			want: "GET /api_keys?limit=100&offset=1: the answer is the page at offset 0",
+			want: "GET /api_keys?limit=100&offset=1: 200 response (request id req_test): the answer is the page at offset 0",
 		},
 		"more promised, none given": {
 			page: map[string]any{"data": []any{}, "pagingMetadata": map[string]any{"offset": 0, "has_more": true}},
-			want: "GET /api_keys?limit=100&offset=0: the answer promises more keys but holds none",
+			want: "GET /api_keys?limit=100&offset=0: 200 response (request id req_test): the answer promises more keys but holds none",
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -597,7 +611,7 @@ func TestBalance(t *testing.T) {
 	if got := g.requests()[0]; got.method != http.MethodGet || got.path != "/api/balance" || got.header.Get("X-Api-Key") != testAPIKey {
 		t.Errorf("request = %s %s, want GET /api/balance with the key", got.method, got.path)
 	}
-	if _, err := c.Balance(t.Context()); err == nil || !strings.Contains(err.Error(), "GET /balance: the answer names no currency") {
+	if _, err := c.Balance(t.Context()); err == nil || !strings.Contains(err.Error(), "GET /balance: 200 response: the answer names no currency") {
 		t.Errorf("err = %v, want the missing currency named", err)
 	}
 }

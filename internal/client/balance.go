@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 )
 
@@ -17,11 +16,12 @@ type Balance struct {
 func (c *Client) Balance(ctx context.Context) (*Balance, error) {
 	req := request{method: http.MethodGet, path: "/balance"}
 	var balance Balance
-	if err := c.do(ctx, req, &balance); err != nil {
+	got, err := c.do(ctx, req, &balance)
+	if err != nil {
 		return nil, err
 	}
 	if balance.Currency == "" {
-		return nil, fmt.Errorf("%s %s: the answer names no currency", req.method, req.path)
+		return nil, got.malformed(req, "the answer names no currency", "")
 	}
 	return &balance, nil
 }

@@ -42,13 +42,12 @@ func decodeResponse(method, path string, resp *http.Response, limit int, out any
 		return errorFromResponse(method, path, resp.StatusCode, resp.Header, body, tooLarge)
 	}
 
-	requestID := sanitize(resp.Header.Get("X-Request-Id"), tokenRunes)
-	where := fmt.Sprintf("%s %s: %d response", method, path, resp.StatusCode)
-	if requestID != "" {
-		where += " (request id " + requestID + ")"
+	malformed := func(problem string) error {
+		return &MalformedAnswerError{Method: method, Path: path, StatusCode: resp.StatusCode,
+			RequestID: sanitize(resp.Header.Get("X-Request-Id"), tokenRunes), Problem: problem}
 	}
 	if tooLarge != "" {
-		return fmt.Errorf("%s is %s", where, tooLarge)
+		return malformed("the body is " + tooLarge)
 	}
 	if out == nil {
 		return nil
@@ -56,9 +55,9 @@ func decodeResponse(method, path string, resp *http.Response, limit int, out any
 	if err := decodeObject(body, out); err != nil {
 		// The body is not quoted: a 2xx answer may hold a key and its secret.
 		if mt := mediaType(resp.Header); mt != "" && !isJSON(mt) {
-			return fmt.Errorf("%s: unexpected %s content", where, mt)
+			return malformed("unexpected " + mt + " content")
 		}
-		return fmt.Errorf("%s: malformed body: %w", where, err)
+		return malformed("malformed body: " + err.Error())
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ func TestDecodeSuccessBodies(t *testing.T) {
 		"null":           {contentType: "application/json", body: []byte(`null`), want: "GET /balance: 200 response (request id req_9): malformed body: not a JSON object"},
 		"empty":          {contentType: "application/json", body: nil, want: "GET /balance: 200 response (request id req_9): malformed body: empty body"},
 		"captive portal": {contentType: "text/html", body: []byte("<html>Sign in to the Wi-Fi</html>"), want: "GET /balance: 200 response (request id req_9): unexpected text/html content"},
-		"huge":           {contentType: "application/json", body: append([]byte(`{"currency": "`), bytes.Repeat([]byte("E"), maxBodyBytes)...), want: "GET /balance: 200 response (request id req_9) is larger than 4 MiB"},
+		"huge":           {contentType: "application/json", body: append([]byte(`{"currency": "`), bytes.Repeat([]byte("E"), maxBodyBytes)...), want: "GET /balance: 200 response (request id req_9): the body is larger than 4 MiB"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -52,8 +52,46 @@ func NotFound(err error) bool {
 // Config.RequestTimeout.
 var ErrTimeout = errors.New("request timed out")
 
-// networkError marks a failure to send a request or to read its answer,
-// which is worth another attempt.
+// ErrOutcomeUnknown is wrapped by the error of a create that may have made a
+// key all the same: an attempt was sent whole and then went unanswered,
+// failed on the gateway's side or was abandoned, and no later answer said
+// what became of it. Sending the same CreateRequest again tells.
+var ErrOutcomeUnknown = errors.New("the gateway may have created the key")
+
+// Causes that no retry can cure; they end a call at once.
+var (
+	// ErrUnknownHost: the endpoint's host name does not exist.
+	ErrUnknownHost = errors.New("the endpoint's host does not exist")
+	// ErrCertificate: the endpoint's TLS certificate does not verify.
+	ErrCertificate = errors.New("the endpoint's TLS certificate does not verify")
+	// ErrProtocol: the endpoint does not speak the scheme it was given, such
+	// as plain HTTP where https:// was asked for.
+	ErrProtocol = errors.New("the endpoint does not speak the protocol of its URL")
+)
+
+// MalformedAnswerError is a 2xx answer that cannot be used: not JSON, too
+// large, or without a field the contract promises. The body is never quoted,
+// since a 2xx answer may hold a key and its secret.
+type MalformedAnswerError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	RequestID  string
+	Problem    string
+	// KeyID names the key that a create answer announced, when it did: the
+	// key exists even though the answer is of no other use.
+	KeyID string
+}
+
+func (e *MalformedAnswerError) Error() string {
+	msg := fmt.Sprintf("%s %s: %d response", e.Method, e.Path, e.StatusCode)
+	if e.RequestID != "" {
+		msg += " (request id " + e.RequestID + ")"
+	}
+	return msg + ": " + e.Problem
+}
+
+// networkError marks a failure to send a request or to read its answer.
 type networkError struct {
 	op  string
 	err error

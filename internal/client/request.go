@@ -3,11 +3,17 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,21 +33,43 @@ func (r request) retryable() bool {
 	return r.method != http.MethodPost || r.idempotencyKey != ""
 }
 
+// answer is what a caller needs to describe a 2xx answer that decoded but
+// is of no use: its status and request id.
+type answer struct {
+	status    int
+	requestID string
+}
+
+func (a answer) malformed(req request, problem, keyID string) error {
+	return &MalformedAnswerError{Method: req.method, Path: req.path, StatusCode: a.status,
+		RequestID: a.requestID, Problem: problem, KeyID: keyID}
+}
+
 // do sends req until it is answered, retrying what is transient, and
 // decodes a 2xx answer into out (nil: ignored).
-func (c *Client) do(ctx context.Context, req request, out any) error {
+func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 	var (
 		attempts, retries, rateLimited int
 		rateLimitSpent                 time.Duration
+		// uncertain says that an attempt reached the gateway whole and no
+		// later answer settled what it did: only a POST cares.
+		uncertain bool
 	)
+	fail := func(err error) error {
+		if uncertain && req.method == http.MethodPost {
+			err = fmt.Errorf("%w; %w", err, ErrOutcomeUnknown)
+		}
+		return withAttempts(err, attempts)
+	}
 	for {
 		attempts++
-		err := c.attempt(ctx, req, attempts, out)
+		sent, got, err := c.attempt(ctx, req, attempts, out)
 		if err == nil {
-			return nil
+			return got, nil
 		}
+		uncertain = settles(err, sent, uncertain)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return withAttempts(fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr), attempts)
+			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr))
 		}
 
 		var wait time.Duration
@@ -52,7 +80,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			// bounded by time, not by MaxRetries, as the server says when.
 			var ok bool
 			if wait, ok = c.rateLimitDelay(apiErr.retryAfter, rateLimited, rateLimitSpent); !ok {
-				return withAttempts(err, attempts)
+				return answer{}, fail(err)
 			}
 			rateLimited++
 			rateLimitSpent += wait
@@ -60,7 +88,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		} else {
 			reason = transientReason(err)
 			if reason == "" || !req.retryable() || retries >= c.maxRetries {
-				return withAttempts(err, attempts)
+				return answer{}, fail(err)
 			}
 			wait = c.backoff(retries)
 			retries++
@@ -74,17 +102,44 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			"wait_ms": wait.Milliseconds(),
 		})
 		if err := c.sleep(ctx, wait); err != nil {
-			return withAttempts(fmt.Errorf("%s %s: %w", req.method, req.path, err), attempts)
+			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.path, err))
 		}
 	}
 }
 
+// settles returns whether the outcome of an idempotent create is still open
+// after an attempt that failed with err: a request sent whole may have been
+// carried out unless the gateway answered in a way that rules it out. A
+// 400, 409 or 422 does (the gateway checks the Idempotency-Key first and
+// would have replayed a key it had made); an answer that comes before that
+// check (401, 403, 429) or none at all leaves the question where it was.
+func settles(err error, sent, uncertain bool) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return uncertain || sent
+	}
+	switch {
+	case apiErr.StatusCode >= 500:
+		return true
+	case apiErr.Code == "idempotency_key_reused":
+		return uncertain
+	case apiErr.StatusCode == http.StatusBadRequest,
+		apiErr.StatusCode == http.StatusConflict,
+		apiErr.StatusCode == http.StatusUnprocessableEntity:
+		return false
+	}
+	return uncertain
+}
+
 // transientReason names why err is worth another attempt, or is "" when it
-// is not: a 4xx will fail the same way again.
+// is not: a 4xx will fail the same way again, and so will a host that does
+// not exist or a certificate that does not verify.
 func transientReason(err error) string {
 	var apiErr *APIError
 	var netErr *networkError
 	switch {
+	case errors.Is(err, ErrUnknownHost), errors.Is(err, ErrCertificate), errors.Is(err, ErrProtocol):
+		return ""
 	case errors.Is(err, ErrTimeout):
 		return "timeout"
 	case errors.As(err, &netErr):
@@ -95,16 +150,22 @@ func transientReason(err error) string {
 	return ""
 }
 
-func (c *Client) attempt(ctx context.Context, req request, attempt int, out any) error {
+// attempt sends req once. It reports whether the request went out whole,
+// which is what makes an unanswered create uncertain.
+func (c *Client) attempt(ctx context.Context, req request, attempt int, out any) (bool, answer, error) {
 	attemptCtx := ctx
 	if c.requestTimeout > 0 {
 		var cancel context.CancelFunc
 		attemptCtx, cancel = context.WithTimeout(ctx, c.requestTimeout)
 		defer cancel()
 	}
+	var sent atomic.Bool
+	attemptCtx = httptrace.WithClientTrace(attemptCtx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { sent.Store(info.Err == nil) },
+	})
 	httpReq, err := c.newHTTPRequest(attemptCtx, req)
 	if err != nil {
-		return err
+		return false, answer{}, err
 	}
 
 	start := time.Now()
@@ -115,12 +176,7 @@ func (c *Client) attempt(ctx context.Context, req request, attempt int, out any)
 		err = decodeResponse(req.method, req.path, resp, maxBodyBytes, out)
 		resp.Body.Close()
 	} else {
-		// The method and path say where; the url.Error would say it again.
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err
-		}
-		err = fmt.Errorf("%s %s: %w", req.method, req.path, &networkError{op: "request failed", err: err})
+		err = fmt.Errorf("%s %s: %w", req.method, req.path, sendError(err))
 	}
 	var netErr *networkError
 	if errors.As(err, &netErr) && ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
@@ -139,7 +195,33 @@ func (c *Client) attempt(ctx context.Context, req request, attempt int, out any)
 		fields["error"] = err.Error()
 	}
 	c.logf(ctx, "gateway request", fields)
-	return err
+	return sent.Load(), answer{status: status, requestID: requestID}, err
+}
+
+// sendError names what kept a request from being answered, marking the
+// causes that no retry cures.
+func sendError(err error) error {
+	// The method and path say where; the url.Error would say it again.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	var authorityErr x509.UnknownAuthorityError
+	var invalidErr x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return fmt.Errorf("%w: no such host %s", ErrUnknownHost, dnsErr.Name)
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authorityErr), errors.As(err, &invalidErr):
+		return fmt.Errorf("%w: %w", ErrCertificate, err)
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"),
+		strings.Contains(err.Error(), "unsupported protocol scheme"):
+		return fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	return &networkError{op: "request failed", err: err}
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, req request) (*http.Request, error) {

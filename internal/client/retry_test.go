@@ -230,7 +230,7 @@ func TestPostWithoutIdempotencyKeyIsNotRetried(t *testing.T) {
 	})
 	c, waits := newTestClient(t, g, func(cfg *Config) { cfg.MaxRetries = 3 })
 
-	err := c.do(t.Context(), request{method: http.MethodPost, path: "/sms", body: []byte(`{}`)}, nil)
+	_, err := c.do(t.Context(), request{method: http.MethodPost, path: "/sms", body: []byte(`{}`)}, nil)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Fatalf("err = %v, want the 502", err)
