@@ -103,10 +103,22 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 // Create sends a prepared create. When its error wraps ErrOutcomeUnknown,
 // sending the same req again learns what became of it.
 func (c *Client) Create(ctx context.Context, create CreateRequest) (*APIKey, error) {
+	return c.create(ctx, create, false)
+}
+
+// Resend sends a create again to learn what became of it, with attempts
+// that only ctx bounds: a gateway too slow for RequestTimeout still gets to
+// say which key it made.
+func (c *Client) Resend(ctx context.Context, create CreateRequest) (*APIKey, error) {
+	return c.create(ctx, create, true)
+}
+
+func (c *Client) create(ctx context.Context, create CreateRequest, untimed bool) (*APIKey, error) {
 	if create.IdempotencyKey == "" || len(create.Body) == 0 {
 		return nil, errors.New("a create needs a body and an Idempotency-Key")
 	}
-	req := request{method: http.MethodPost, path: "/api_keys", body: create.Body, idempotencyKey: create.IdempotencyKey}
+	req := request{method: http.MethodPost, path: "/api_keys", body: create.Body,
+		idempotencyKey: create.IdempotencyKey, untimed: untimed}
 	var key APIKey
 	got, err := c.do(ctx, req, &key)
 	if err != nil {

@@ -170,3 +170,26 @@ func answerRateLimited(retryAfter string) func(*testing.T, http.ResponseWriter, 
 		rateLimited(t, w, retryAfter)
 	}
 }
+
+// Resend waits for a slow answer that every timed attempt gave up on.
+func TestResendWaitsLongerThanRequestTimeout(t *testing.T) {
+	t.Parallel()
+	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		time.Sleep(300 * time.Millisecond) // slower than RequestTimeout, as a gateway can be
+		writeCreated(t, w)
+	})
+	c, _ := newTestClient(t, g, func(cfg *Config) { cfg.RequestTimeout = 50 * time.Millisecond })
+	req, err := NewCreateRequest(CreateAPIKeyInput{Label: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := c.Create(t.Context(), req); !errors.Is(err, ErrTimeout) || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("Create: err = %v, want a timeout with an unknown outcome", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if key, err := c.Resend(ctx, req); err != nil || key.ID != "ak_0123456789abcdefghij" {
+		t.Fatalf("Resend: key %+v, err %v", key, err)
+	}
+}

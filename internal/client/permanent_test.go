@@ -53,7 +53,7 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			transport := http.DefaultTransport.(*http.Transport).Clone()
+			transport := newTransport(t)
 			if tc.dial != nil {
 				transport.DialContext = tc.dial
 			}
@@ -79,7 +79,7 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 // the next attempt, unlike a name that does not exist.
 func TestTemporaryDNSFailuresAreRetried(t *testing.T) {
 	t.Parallel()
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := newTransport(t)
 	transport.DialContext = failDial(&net.DNSError{Err: "server misbehaving", Name: "gateway.example", IsTemporary: true})
 	w := &waits{}
 	c, err := New(Config{Endpoint: "https://gateway.example/api", APIKey: testAPIKey, MaxRetries: 2, Sleep: w.sleep,
@@ -102,4 +102,13 @@ func failDial(err error) func(ctx context.Context, network, addr string) (net.Co
 	return func(context.Context, string, string) (net.Conn, error) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: err}
 	}
+}
+
+func newTransport(t *testing.T) *http.Transport {
+	t.Helper()
+	transport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T", http.DefaultTransport)
+	}
+	return transport.Clone()
 }

@@ -24,6 +24,8 @@ type request struct {
 	path           string // below the endpoint, with its query
 	body           []byte // nil: none
 	idempotencyKey string // "": none
+	// untimed attempts are bounded by the caller's context alone.
+	untimed bool
 }
 
 // retryable tells whether sending req twice is harmless: every method of the
@@ -109,26 +111,36 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 
 // settles returns whether the outcome of an idempotent create is still open
 // after an attempt that failed with err: a request sent whole may have been
-// carried out unless the gateway answered in a way that rules it out. A
-// 400, 409 or 422 does (the gateway checks the Idempotency-Key first and
-// would have replayed a key it had made); an answer that comes before that
-// check (401, 403, 429) or none at all leaves the question where it was.
+// carried out unless the gateway refused it (see RefusedCreate); an answer
+// that comes before the gateway looks at the Idempotency-Key (401, 403,
+// 429), or none at all, leaves the question where it was.
 func settles(err error, sent, uncertain bool) bool {
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return uncertain || sent
-	}
 	switch {
-	case apiErr.StatusCode >= 500:
+	case RefusedCreate(err):
+		return false
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
 		return true
-	case apiErr.Code == "idempotency_key_reused":
+	case errors.As(err, &apiErr):
 		return uncertain
-	case apiErr.StatusCode == http.StatusBadRequest,
-		apiErr.StatusCode == http.StatusConflict,
-		apiErr.StatusCode == http.StatusUnprocessableEntity:
+	}
+	return uncertain || sent
+}
+
+// RefusedCreate tells whether err is the gateway's refusal of a create for
+// what it asked (400, 409, 422): the gateway looks at the Idempotency-Key
+// before those rules and would have answered with a key that the same
+// request had made, so none was made.
+func RefusedCreate(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code == "idempotency_key_reused" {
 		return false
 	}
-	return uncertain
+	switch apiErr.StatusCode {
+	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 // transientReason names why err is worth another attempt, or is "" when it
@@ -154,7 +166,7 @@ func transientReason(err error) string {
 // which is what makes an unanswered create uncertain.
 func (c *Client) attempt(ctx context.Context, req request, attempt int, out any) (bool, answer, error) {
 	attemptCtx := ctx
-	if c.requestTimeout > 0 {
+	if c.requestTimeout > 0 && !req.untimed {
 		var cancel context.CancelFunc
 		attemptCtx, cancel = context.WithTimeout(ctx, c.requestTimeout)
 		defer cancel()

@@ -51,6 +51,8 @@ type Installation struct {
 	// ConfigFile is the CLI configuration, for TF_CLI_CONFIG_FILE.
 	ConfigFile string
 	binaries   map[string]string
+	// env is what every command under this installation needs besides.
+	env map[string]string
 }
 
 // Binary returns the path of the provider built for source, or "".

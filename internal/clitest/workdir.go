@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +51,10 @@ type Workdir struct {
 // (a path) runs with the providers of in and the variables of env.
 func NewWorkdir(t testing.TB, cli string, in *Installation, env map[string]string) *Workdir {
 	t.Helper()
-	return &Workdir{Dir: t.TempDir(), Timeout: DefaultTimeout, t: t, cli: cli, config: in.ConfigFile, env: env}
+	merged := map[string]string{}
+	maps.Copy(merged, in.env)
+	maps.Copy(merged, env)
+	return &Workdir{Dir: t.TempDir(), Timeout: DefaultTimeout, t: t, cli: cli, config: in.ConfigFile, env: merged}
 }
 
 // WriteFile writes name (relative to Dir) or fails the test.
@@ -92,9 +96,28 @@ func (w *Workdir) Run(args ...string) *Result {
 // (env wins).
 func (w *Workdir) RunEnv(env map[string]string, args ...string) *Result {
 	w.t.Helper()
-	ctx, cancel := context.WithTimeout(w.t.Context(), w.Timeout)
-	defer cancel()
+	run, err := w.Start(env, args...)
+	if err != nil {
+		return &Result{Args: append([]string{filepath.Base(w.cli)}, args...), ExitCode: -1, Err: err}
+	}
+	return run.Wait()
+}
 
+// Running is a command started by Start.
+type Running struct {
+	cmd            *exec.Cmd
+	ctx            context.Context
+	cancel         context.CancelFunc
+	timeout        time.Duration
+	args           []string
+	start          time.Time
+	stdout, stderr bytes.Buffer
+}
+
+// Start starts the CLI with args, as RunEnv would, and returns at once.
+func (w *Workdir) Start(env map[string]string, args ...string) (*Running, error) {
+	ctx, cancel := context.WithTimeout(w.t.Context(), w.Timeout)
+	r := &Running{ctx: ctx, cancel: cancel, timeout: w.Timeout, args: append([]string{filepath.Base(w.cli)}, args...)}
 	cmd := exec.CommandContext(ctx, w.cli, args...) //nolint:gosec // running the CLI the test names is the point
 	cmd.Dir = w.Dir
 	cmd.Env = environ(os.Getenv, w.config, w.env, env)
@@ -102,23 +125,37 @@ func (w *Workdir) RunEnv(env map[string]string, args ...string) *Result {
 	// would leave them behind.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = waitDelay
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stdout, cmd.Stderr = &r.stdout, &r.stderr
+	r.cmd = cmd
+	r.start = time.Now()
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, err
+	}
+	return r, nil
+}
 
-	start := time.Now()
-	err := cmd.Run()
-	r := &Result{
-		Args:     append([]string{filepath.Base(w.cli)}, args...),
-		Elapsed:  time.Since(start),
-		Stdout:   stdout.String(),
-		Stderr:   stderr.String(),
-		ExitCode: cmd.ProcessState.ExitCode(),
+// Interrupt sends the CLI the signal of a user's Ctrl-C.
+func (r *Running) Interrupt() error {
+	return r.cmd.Process.Signal(os.Interrupt)
+}
+
+// Wait waits for the command to end and returns what it did.
+func (r *Running) Wait() *Result {
+	defer r.cancel()
+	err := r.cmd.Wait()
+	res := &Result{
+		Args:     r.args,
+		Elapsed:  time.Since(r.start),
+		Stdout:   r.stdout.String(),
+		Stderr:   r.stderr.String(),
+		ExitCode: r.cmd.ProcessState.ExitCode(),
 		Err:      err,
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && err != nil {
-		r.Err = fmt.Errorf("%w (%w after %s)", err, ctxErr, w.Timeout)
+	if ctxErr := r.ctx.Err(); ctxErr != nil && err != nil {
+		res.Err = fmt.Errorf("%w (%w after %s)", err, ctxErr, r.timeout)
 	}
-	return r
+	return res
 }
 
 // MustRun runs the CLI with args and fails the test unless it exits with 0.

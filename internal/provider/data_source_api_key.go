@@ -61,5 +61,5 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "Unable to Read API Key", fmt.Sprintf("The provider could not read the key %s.", id), err, d.data)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newAPIKeySummary(*key))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newAPIKeySummary(key))...)
 }

@@ -55,12 +55,14 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.OneOf(client.EnvironmentLive, client.EnvironmentSandbox)},
 			},
 			"label": schema.StringAttribute{
-				MarkdownDescription: "Only keys with exactly this label.",
-				Optional:            true,
+				MarkdownDescription: fmt.Sprintf("Only keys with exactly this label: 1 to %d characters without "+
+					"control characters, as every label is.", maxLabelLength),
+				Optional:   true,
+				Validators: labelValidators(),
 			},
 			"label_regex": schema.StringAttribute{
 				MarkdownDescription: "Only keys whose label matches this regular expression (RE2 syntax, " +
-					"unanchored: use `^` and `$` to match the whole label).",
+					"unanchored: use `^` and `$` to match the whole label). It must not be empty.",
 				Optional:   true,
 				Validators: []validator.String{validRegexp()},
 			},
@@ -131,7 +133,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	})
 	config.APIKeys = make([]apiKeySummaryModel, len(keys))
 	config.IDs = make([]types.String, len(keys))
-	for i, k := range keys {
+	for i := range keys {
+		k := &keys[i]
 		config.APIKeys[i] = newAPIKeySummary(k)
 		config.IDs[i] = types.StringValue(k.ID)
 	}

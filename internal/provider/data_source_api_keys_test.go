@@ -111,16 +111,18 @@ func TestAccAPIKeysDataSource_attributes(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.sms_api_keys.test", tfjsonpath.New("api_keys"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":           knownvalue.StringExact(key.ID),
-						"label":        knownvalue.StringExact("described"),
-						"environment":  knownvalue.StringExact("sandbox"),
-						"length":       knownvalue.Int64Exact(20),
-						"permissions":  knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("balance"), knownvalue.StringExact("sms")}),
-						"key_hint":     knownvalue.StringExact(key.KeyHint),
-						"created_at":   knownvalue.StringExact(key.CreatedAt.UTC().Format(time.RFC3339)),
-						"last_used_at": knownvalue.Null(),
-						"valid_until":  knownvalue.StringExact(validUntil.UTC().Truncate(time.Second).Format(time.RFC3339)),
-						"expired":      knownvalue.Bool(false),
+						"id":               knownvalue.StringExact(key.ID),
+						"label":            knownvalue.StringExact("described"),
+						"environment":      knownvalue.StringExact("sandbox"),
+						"length":           knownvalue.Int64Exact(20),
+						"permissions":      knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("balance"), knownvalue.StringExact("sms")}),
+						"key_hint":         knownvalue.StringExact(key.KeyHint),
+						"created_at":       knownvalue.StringExact(key.CreatedAt.UTC().Format(time.RFC3339)),
+						"last_used_at":     knownvalue.Null(),
+						"last_revealed_at": knownvalue.Null(),
+						"revealable":       knownvalue.Bool(true),
+						"expires_at":       knownvalue.StringExact(validUntil.UTC().Truncate(time.Second).Format(time.RFC3339)),
+						"expired":          knownvalue.Bool(false),
 					}),
 				})),
 			},
@@ -208,9 +210,13 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 		filters string
 		want    string
 	}{
-		"bad regex":       {`label_regex = "(unclosed"`, "label_regex must be a regular expression in RE2 syntax"},
-		"bad environment": {`environment = "staging"`, "environment value must be one of"},
-		"bad permission":  {`permission = "fax"`, "permission value must be one of"},
+		"bad regex":        {`label_regex = "(unclosed"`, "label_regex must be a regular expression in RE2 syntax"},
+		"empty regex":      {`label_regex = ""`, "label_regex is empty, which would match every label"},
+		"empty label":      {`label = ""`, "label UTF-8 character count must be between 1 and 64, got: 0"},
+		"label too long":   {`label = "` + strings.Repeat("x", 65) + `"`, "label UTF-8 character count must be between 1 and 64, got: 65"},
+		"label with a tab": {`label = "a\tb"`, "label must not contain control characters"},
+		"bad environment":  {`environment = "staging"`, "environment value must be one of"},
+		"bad permission":   {`permission = "fax"`, "permission value must be one of"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

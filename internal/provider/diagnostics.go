@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +16,10 @@ import (
 // doing, what the user can do about it, and last the gateway's own words
 // with the request id that its support will ask for.
 func addAPIError(diags *diag.Diagnostics, summary, doing string, err error, data *providerData) {
+	diags.AddError(summary, apiErrorDetail(doing, err, data))
+}
+
+func apiErrorDetail(doing string, err error, data *providerData) string {
 	var detail strings.Builder
 	detail.WriteString(doing)
 	detail.WriteString(" ")
@@ -36,28 +41,55 @@ func addAPIError(diags *diag.Diagnostics, summary, doing string, err error, data
 	} else {
 		fmt.Fprintf(&detail, "\n\nError: %s", err)
 	}
-	diags.AddError(summary, detail.String())
+	return detail.String()
 }
 
+// remedy says what went wrong, from the cause the client found, and what
+// the user can do. The order matters: an interrupt or a cause no retry
+// cures explains the error better than the last status seen.
 func remedy(err error, data *providerData) string {
-	if errors.Is(err, client.ErrTimeout) {
+	var apiErr *client.APIError
+	var malformed *client.MalformedAnswerError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "The run was interrupted before the gateway answered."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Terraform's time for this operation ran out before the gateway answered."
+	case errors.Is(err, client.ErrUnknownHost):
+		return "The endpoint's host name does not exist. Check endpoint in the provider block (or " + envEndpoint +
+			") for a typo; it is the API's base URL, such as " + client.DefaultEndpoint + "."
+	case errors.Is(err, client.ErrCertificate):
+		return "The endpoint's TLS certificate does not verify, so the provider did not send its key there. " +
+			"Check that endpoint names the gateway itself, and not a host or proxy that presents another certificate."
+	case errors.Is(err, client.ErrProtocol):
+		return "The endpoint does not speak the protocol its URL names. Check http:// against https:// in " +
+			"endpoint (or " + envEndpoint + ")."
+	case errors.Is(err, client.ErrTimeout):
 		return fmt.Sprintf("The gateway did not answer within request_timeout (%s), %d retries included. "+
 			"Raise request_timeout or max_retries in the provider block, or check that the endpoint is "+
 			"reachable and healthy.", formatDuration(data.requestTimeout), data.maxRetries)
-	}
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) {
+	case errors.As(err, &malformed):
+		return "The gateway's answer could not be used. This is a fault of the gateway or of a proxy in " +
+			"between; try again, and give the request id to the gateway's support if it happens again."
+	case !errors.As(err, &apiErr):
 		return "The gateway could not be reached. Check the endpoint setting (or " + envEndpoint +
 			") and the network, then try again."
 	}
+	return statusRemedy(apiErr, data)
+}
+
+func statusRemedy(apiErr *client.APIError, data *providerData) string {
 	switch {
 	case apiErr.StatusCode == http.StatusUnauthorized:
 		return "The gateway did not accept the provider's API key: it is unknown, deleted or expired. " +
 			"Check api_key in the provider block or the " + envAPIKey + " environment variable."
+	case apiErr.Code == "reveal_disabled":
+		return "The account has turned reading keys again off (a security setting in the gateway's web " +
+			"app), so the gateway shows a key only when it is created."
 	case apiErr.StatusCode == http.StatusForbidden:
 		return "The provider's API key may not do this. Managing keys needs the api_keys scope, a key can " +
-			"grant only scopes that it holds itself, and a sandbox key can create only sandbox keys. " +
-			"Use a key with more rights, or ask for less."
+			"grant only scopes that it holds itself, a sandbox key can create only sandbox keys, and a key " +
+			"can read only keys with no more scopes than its own. Use a key with more rights, or ask for less."
 	case apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "not_found":
 		return "The endpoint has no such path, so it is probably not the gateway's API. Check that endpoint " +
 			"(or " + envEndpoint + ") is the API's base URL, such as " + client.DefaultEndpoint + "."

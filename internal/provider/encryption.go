@@ -3,8 +3,10 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
@@ -32,6 +34,34 @@ func encryptTo(recipient age.Recipient, plaintext string) (string, error) {
 	return out.String(), nil
 }
 
+// parseRecipient reads an age X25519 recipient, ignoring white space around
+// it (a value read with file() ends in a line break). Its errors say what
+// the value looks like without repeating it, because a value in the wrong
+// place may be a secret: age's own errors quote it.
+func parseRecipient(value string) (age.Recipient, error) {
+	trimmed := strings.TrimSpace(value)
+	if r, err := age.ParseX25519Recipient(trimmed); err == nil {
+		return r, nil
+	}
+	upper := strings.ToUpper(trimmed)
+	switch {
+	case strings.HasPrefix(upper, "AGE-SECRET-KEY-"), strings.HasPrefix(upper, "AGE-PLUGIN-"):
+		return nil, errIdentityGiven
+	case trimmed == "":
+		return nil, errors.New("is empty")
+	case strings.HasPrefix(trimmed, "ssh-"), strings.HasPrefix(trimmed, "ecdsa-"):
+		return nil, errors.New("is an SSH public key; only age X25519 recipients are supported")
+	case strings.HasPrefix(strings.ToLower(trimmed), "age1"):
+		return nil, errors.New("starts like an age recipient but is damaged or incomplete; copy it again " +
+			"from the output of age-keygen")
+	}
+	return nil, errors.New("is not an age recipient")
+}
+
+// errIdentityGiven is the likely slip of giving age-keygen's private key,
+// the identity, where its public recipient belongs.
+var errIdentityGiven = errors.New("is an age identity (a private key)")
+
 // ageRecipient accepts an age X25519 recipient (age1…).
 func ageRecipient() validator.String {
 	return ageRecipientValidator{}
@@ -51,8 +81,21 @@ func (v ageRecipientValidator) ValidateString(ctx context.Context, req validator
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := age.ParseX25519Recipient(req.ConfigValue.ValueString()); err != nil {
+	_, err := parseRecipient(req.ConfigValue.ValueString())
+	switch {
+	case errors.Is(err, errIdentityGiven):
+		// Without an attribute path, so that Terraform does not print the
+		// configuration line, or the variable's value, that holds the key.
+		resp.Diagnostics.AddError("Private Key Given As Encryption Recipient", identityGivenDetail(req.Path.String()))
+	case err != nil:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Encryption Recipient",
-			fmt.Sprintf("%s must be %s (the public key that `age-keygen` prints); %s.", req.Path, v.Description(ctx), err))
+			fmt.Sprintf("The value of %s %s. It must be %s: the public key that `age-keygen` prints "+
+				"(`age-keygen -y identity.txt` prints it again).", req.Path, err, v.Description(ctx)))
 	}
+}
+
+func identityGivenDetail(attribute string) string {
+	return fmt.Sprintf("The value of %s is an age identity (a private key); give its public recipient, "+
+		"age1…, which `age-keygen -y identity.txt` prints. Keep the identity out of the configuration, and "+
+		"make a new one if the configuration has been shared or committed.", attribute)
 }

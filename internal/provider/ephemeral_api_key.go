@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -18,7 +19,9 @@ import (
 
 const (
 	defaultEphemeralValidFor = time.Hour
-	privateKeyID             = "id"
+	// privateEphemeralKeyID is the private-state slot where Open leaves the
+	// id of the key that Close deletes.
+	privateEphemeralKeyID = "id"
 )
 
 var (
@@ -36,16 +39,10 @@ type apiKeyEphemeralResource struct {
 }
 
 type apiKeyEphemeralModel struct {
-	Label       types.String      `tfsdk:"label"`
-	Environment types.String      `tfsdk:"environment"`
-	Length      types.Int64       `tfsdk:"length"`
-	Permissions types.Set         `tfsdk:"permissions"`
-	ValidFor    types.String      `tfsdk:"valid_for"`
-	ID          types.String      `tfsdk:"id"`
-	KeyHint     types.String      `tfsdk:"key_hint"`
-	ExpiresAt   timetypes.RFC3339 `tfsdk:"expires_at"`
-	Key         types.String      `tfsdk:"key"`
-	Secret      types.String      `tfsdk:"secret"`
+	keyFacts
+	ValidFor types.String `tfsdk:"valid_for"`
+	Key      types.String `tfsdk:"key"`
+	Secret   types.String `tfsdk:"secret"`
 }
 
 func (e *apiKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -70,25 +67,27 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				Computed:            true,
 				Validators:          environmentValidators(),
 			},
-			"length": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many characters the key has, %d to %d; defaults to %d.", minKeyLength, maxKeyLength, maxKeyLength),
-				Optional:            true,
-				Computed:            true,
-				Validators:          lengthValidators(),
+			"length": schema.NumberAttribute{
+				MarkdownDescription: fmt.Sprintf("How many characters the key has, a whole number from %d to %d; "+
+					"defaults to %d, which the gateway recommends.", minKeyLength, maxKeyLength, defaultKeyLength),
+				Optional:   true,
+				Computed:   true,
+				Validators: lengthValidators(),
 			},
 			"permissions": schema.SetAttribute{
-				MarkdownDescription: "The scopes the key grants; defaults to every scope but `api_keys`.",
-				ElementType:         types.StringType,
-				Optional:            true,
-				Computed:            true,
-				Validators:          permissionsValidators(),
+				MarkdownDescription: "The scopes the key grants. When left out, the gateway grants every scope " +
+					"that the provider's key holds except `api_keys`, as for the `sms_api_key` resource.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Validators:  permissionsValidators(),
 			},
 			"valid_for": schema.StringAttribute{
 				MarkdownDescription: "How long the key works if Terraform never closes it (it is deleted at " +
 					"close), as a duration such as `30m`; defaults to `1h`. A run that crashes leaves no key " +
 					"that outlives this.",
 				Optional:   true,
-				Validators: []validator.String{durationBetween(minValidFor, maxValidity)},
+				Validators: []validator.String{durationBetween(minValidFor, maxValidFor)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id.",
@@ -96,6 +95,11 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			},
 			"key_hint": schema.StringAttribute{
 				MarkdownDescription: "The key's last 4 characters.",
+				Computed:            true,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the key was created (RFC 3339).",
+				CustomType:          timetypes.RFC3339Type{},
 				Computed:            true,
 			},
 			"expires_at": schema.StringAttribute{
@@ -130,57 +134,91 @@ func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	validFor := defaultEphemeralValidFor
-	if !model.ValidFor.IsNull() {
-		// The schema validator has already proved that this parses.
-		validFor, _ = time.ParseDuration(model.ValidFor.ValueString())
-	}
-	validUntil := e.data.clock.Now().Add(validFor).UTC().Truncate(time.Second)
-	input := client.CreateAPIKeyInput{
-		Label:       model.Label.ValueString(),
-		Environment: model.Environment.ValueString(),
-		Length:      model.Length.ValueInt64(),
-		ValidUntil:  &validUntil,
-	}
-	if !model.Permissions.IsNull() {
-		resp.Diagnostics.Append(model.Permissions.ElementsAs(ctx, &input.Permissions, false)...)
-		slices.Sort(input.Permissions)
-	}
+	input := model.createInput(ctx, e.data.clock.Now(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	key, err := e.data.client.CreateAPIKey(ctx, input)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Create Ephemeral API Key",
-			fmt.Sprintf("The provider could not create the short-lived key %q.", input.Label), err, e.data)
+	out := e.data.createKey(ctx, input)
+	switch {
+	case out.key != nil && out.err != nil:
+		e.deleteAfterInterrupt(ctx, out, &resp.Diagnostics)
+		return
+	case out.key == nil:
+		e.reportFailedOpen(input, out, &resp.Diagnostics)
 		return
 	}
 
-	id, err := json.Marshal(key.ID)
+	id, err := json.Marshal(out.key.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Remember Ephemeral API Key", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyID, id)...)
-
-	model.ID = types.StringValue(key.ID)
-	model.Environment = types.StringValue(key.Environment)
-	model.Length = types.Int64Value(key.Length)
-	model.Permissions = stringSet(key.Permissions)
-	model.KeyHint = types.StringValue(key.KeyHint)
-	model.ExpiresAt = rfc3339OrNull(key.ValidUntil)
-	model.Key = types.StringValue(key.Key)
-	model.Secret = types.StringValue(key.Secret)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateEphemeralKeyID, id)...)
+	model.keyFacts = newKeyFacts(out.key)
+	model.Key = types.StringValue(out.key.Key)
+	model.Secret = types.StringValue(out.key.Secret)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
+}
+
+// createInput asks for the key as configured; permissions left out leave
+// the gateway's default, as for the resource.
+func (m apiKeyEphemeralModel) createInput(ctx context.Context, now time.Time, diags *diag.Diagnostics) client.CreateAPIKeyInput {
+	validFor := defaultEphemeralValidFor
+	if !m.ValidFor.IsNull() {
+		// The schema validator has already proved that this parses.
+		validFor, _ = time.ParseDuration(m.ValidFor.ValueString())
+	}
+	validUntil := wholeSeconds(now.Add(validFor))
+	in := client.CreateAPIKeyInput{
+		Label:       m.Label.ValueString(),
+		Environment: m.Environment.ValueString(),
+		ValidUntil:  &validUntil,
+	}
+	if !m.Length.IsNull() {
+		in.Length, _ = m.Length.ValueBigFloat().Int64()
+	}
+	if !m.Permissions.IsNull() {
+		diags.Append(m.Permissions.ElementsAs(ctx, &in.Permissions, false)...)
+		slices.Sort(in.Permissions)
+	}
+	return in
+}
+
+// deleteAfterInterrupt deletes a key that was found only after the run was
+// interrupted: nothing will use it, and Close is not called for an Open
+// that failed.
+func (e *apiKeyEphemeralResource) deleteAfterInterrupt(ctx context.Context, out createOutcome, diags *diag.Diagnostics) {
+	deleteCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveBudget)
+	defer cancel()
+	doing := fmt.Sprintf("The run was interrupted while the short-lived key %s was being created; it was deleted again.", out.key.ID)
+	if err := e.data.client.DeleteAPIKey(deleteCtx, out.key.ID); err != nil && !client.NotFound(err) {
+		doing = fmt.Sprintf("The run was interrupted while the short-lived key %s was being created, and it could "+
+			"not be deleted: it stops working at %s, or delete it by hand (%s).", out.key.ID,
+			out.key.ValidUntil.Format(time.RFC3339), err)
+	}
+	addAPIError(diags, "Unable to Create Ephemeral API Key", doing, out.err, e.data)
+}
+
+// reportFailedOpen explains a key that was not made, or may have been.
+func (e *apiKeyEphemeralResource) reportFailedOpen(in client.CreateAPIKeyInput, out createOutcome, diags *diag.Diagnostics) {
+	doing := fmt.Sprintf("The provider could not create the short-lived key %q.", in.Label)
+	switch {
+	case out.orphanID != "":
+		doing = fmt.Sprintf("The gateway created the short-lived key %s but its answer could not be used; it stops "+
+			"working at %s, or delete it by hand.", out.orphanID, in.ValidUntil.Format(time.RFC3339))
+	case out.pending != nil:
+		doing = fmt.Sprintf("The gateway did not say whether it created the short-lived key %q. If it did, the key "+
+			"stops working at %s (its valid_for).", in.Label, in.ValidUntil.Format(time.RFC3339))
+	}
+	addAPIError(diags, "Unable to Create Ephemeral API Key", doing, out.err, e.data)
 }
 
 func (e *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
 	if !e.data.requireClient(&resp.Diagnostics) {
 		return
 	}
-	raw, diags := req.Private.GetKey(ctx, privateKeyID)
+	raw, diags := req.Private.GetKey(ctx, privateEphemeralKeyID)
 	resp.Diagnostics.Append(diags...)
 	var id string
 	if err := json.Unmarshal(raw, &id); err != nil || id == "" {

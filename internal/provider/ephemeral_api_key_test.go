@@ -50,7 +50,7 @@ data "sms_api_keys" "through_scoped" {
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"label":       knownvalue.StringExact(label),
 						"permissions": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("api_keys")}),
-						"valid_until": knownvalue.NotNull(),
+						"expires_at":  knownvalue.NotNull(),
 					}),
 				})),
 				env.expectNoKeyLabelled(label),

@@ -2,94 +2,110 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// replaceUnlessAdoptingExpiry replaces the key when valid_until changes,
-// except when an imported key (no valid_until in state yet) is given the
-// expiry it already has: that only writes down what is true.
-func replaceUnlessAdoptingExpiry() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = true
-			if !req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
-				return
-			}
-			var expiresAt timetypes.RFC3339
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &expiresAt)...)
-			if !isKnown(expiresAt) {
-				return
-			}
-			current, diags := expiresAt.ValueRFC3339Time()
-			resp.Diagnostics.Append(diags...)
-			wanted, err := time.Parse(time.RFC3339, req.PlanValue.ValueString())
-			resp.RequiresReplace = err != nil || !wanted.Equal(current)
+// The framework compares values only as written while it plans, so "24h"
+// after "1440m" would be a change. These modifiers plan the prior value
+// when the configuration says the same thing another way, so that a
+// respelling plans nothing at all. Terraform accepts a planned prior value
+// in place of an equivalent configured one.
+
+// sameDuration keeps the prior spelling of an equal duration.
+func sameDuration() planmodifier.String {
+	return keepPriorWhenEquivalent{
+		description: "A duration written another way (\"24h\", \"1440m\") is no change.",
+		equivalent: func(prior, configured string) bool {
+			a, errA := time.ParseDuration(prior)
+			b, errB := time.ParseDuration(configured)
+			return errA == nil && errB == nil && a == b
 		},
-		"Changing valid_until replaces the key, unless it names the expiry an imported key already has.",
-		"Changing `valid_until` replaces the key, unless it names the expiry an imported key already has.",
-	)
+	}
 }
 
-// replaceUnlessKeyAlreadyExpires replaces the key when valid_for changes.
-// Setting valid_for where it was unset (after an import) keeps a key that
-// already expires: valid_for then shapes the keys that rotation makes.
-func replaceUnlessKeyAlreadyExpires() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = true
-			if !req.StateValue.IsNull() {
-				return
-			}
-			var expiresAt timetypes.RFC3339
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &expiresAt)...)
-			resp.RequiresReplace = expiresAt.IsNull()
+// sameInstant keeps the prior spelling of the same instant, at the
+// gateway's precision of whole seconds: another UTC offset or a fraction
+// of a second names the same expiry.
+func sameInstant() planmodifier.String {
+	return keepPriorWhenEquivalent{
+		description: "A time written in another offset, or with a fraction of a second, is no change.",
+		equivalent: func(prior, configured string) bool {
+			a, errA := time.Parse(time.RFC3339, prior)
+			b, errB := time.Parse(time.RFC3339, configured)
+			return errA == nil && errB == nil && wholeSeconds(a).Equal(wholeSeconds(b))
 		},
-		"Changing valid_for replaces the key, unless it is first set on a key that already expires.",
-		"Changing `valid_for` replaces the key, unless it is first set on a key that already expires.",
-	)
+	}
 }
 
-const replaceUnlessImportedDescription = "Changing it replaces the key, unless it is first set on an imported key."
-
-// replaceUnlessImported replaces the key when the attribute changes, except
-// when it is first set on an imported key. Such a key has neither its key
-// nor its secret in state, so there is nothing to re-issue or re-encrypt
-// for: the value is written down and shapes the keys that rotation makes.
-func replaceUnlessImported() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
+// sameRecipient keeps the prior spelling of a recipient that differs only
+// in the white space around it.
+func sameRecipient() planmodifier.String {
+	return keepPriorWhenEquivalent{
+		description: "White space around the recipient is no change.",
+		equivalent: func(prior, configured string) bool {
+			return strings.TrimSpace(prior) == strings.TrimSpace(configured)
 		},
-		replaceUnlessImportedDescription,
-		replaceUnlessImportedDescription,
-	)
+	}
 }
 
-// replaceMapUnlessImported is replaceUnlessImported for map attributes.
-func replaceMapUnlessImported() planmodifier.Map {
-	return mapplanmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.State, &resp.Diagnostics)
-		},
-		replaceUnlessImportedDescription,
-		replaceUnlessImportedDescription,
-	)
+type keepPriorWhenEquivalent struct {
+	description string
+	equivalent  func(prior, configured string) bool
 }
 
-// wasImported tells a key that came into state by import: the gateway
-// showed its key to no one, so state holds it neither plain nor encrypted.
-func wasImported(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
-	var key, encryptedKey types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("key"), &key)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("encrypted_key"), &encryptedKey)...)
-	return key.IsNull() && encryptedKey.IsNull()
+func (m keepPriorWhenEquivalent) Description(context.Context) string { return m.description }
+
+func (m keepPriorWhenEquivalent) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (m keepPriorWhenEquivalent) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if isKnown(req.StateValue) && isKnown(req.PlanValue) &&
+		m.equivalent(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// emptyTriggersAreNone treats rotation_triggers = {} like no triggers: a
+// prior {} stays when the configuration has none or {}.
+func emptyTriggersAreNone() planmodifier.Map {
+	return emptyTriggersModifier{}
+}
+
+type emptyTriggersModifier struct{}
+
+func (emptyTriggersModifier) Description(context.Context) string {
+	return "An empty map of triggers is the same as none."
+}
+
+func (m emptyTriggersModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (emptyTriggersModifier) PlanModifyMap(_ context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
+	switch {
+	case req.ConfigValue.IsUnknown():
+		return
+	case !req.StateValue.IsNull() && isEmptyMap(req.StateValue) && isEmptyMap(req.ConfigValue):
+		// An empty map planned where the configuration has none is
+		// accepted only because the attribute is computed.
+		resp.PlanValue = req.StateValue
+	case req.ConfigValue.IsNull():
+		// Computed would otherwise leave it unknown.
+		resp.PlanValue = types.MapNull(types.StringType)
+	}
+}
+
+// isEmptyMap is true for a null or empty map.
+func isEmptyMap(v types.Map) bool {
+	return v.IsNull() || (!v.IsUnknown() && len(v.Elements()) == 0)
+}
+
+// wholeSeconds is the gateway's precision for times.
+func wholeSeconds(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Second)
 }

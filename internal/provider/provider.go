@@ -4,12 +4,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -85,13 +87,15 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "A key of the gateway that holds the `api_keys` scope; the provider manages " +
 					"keys with it. Defaults to the `" + envAPIKey + "` environment variable, then to `" +
-					envAPIKeySeven + "`.",
-				Optional:  true,
-				Sensitive: true,
+					envAPIKeySeven + "`; an empty string is an error rather than a fall back to them.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the gateway's API, an `http` or `https` URL. Defaults to the `" +
-					envEndpoint + "` environment variable, then to `" + client.DefaultEndpoint + "`. " +
+				MarkdownDescription: "Base URL of the gateway's API, an `http` or `https` URL without user name " +
+					"or password. Defaults to the `" + envEndpoint + "` environment variable, then to `" +
+					client.DefaultEndpoint + "`. " +
 					"Point it at the local sandbox (`terraform-provider-sms sandbox`) to try the provider " +
 					"without an account.",
 				Optional:   true,
@@ -152,10 +156,15 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if endpoint == "" {
 		endpoint = client.DefaultEndpoint
 	}
-	if err := checkHTTPURL(endpoint); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
-			fmt.Sprintf("The endpoint taken from %s, %q, %s. Set it to the gateway's base URL, such as %q.",
-				endpointSource, endpoint, err, client.DefaultEndpoint))
+	if shown, err := checkHTTPURL(endpoint); err != nil {
+		detail := fmt.Sprintf("The endpoint taken from %s, %s, %s. Set it to the gateway's base URL, such as %q.",
+			endpointSource, shown, err, client.DefaultEndpoint)
+		if errors.Is(err, errUserInfo) {
+			// No attribute path: Terraform would print the value it came from.
+			resp.Diagnostics.AddError("Invalid Endpoint", detail)
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint", detail)
+		}
 	}
 
 	maxRetries := int64(defaultRetries)

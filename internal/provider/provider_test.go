@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/clitest"
 	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox/sandboxtest"
@@ -75,12 +76,38 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 }
 
 func (e *testEnv) factoriesWithEnv(vars map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	server := e.providerServer(vars)
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"sms": providerserver.NewProtocol6WithError(newWithOptions("test", options{
-			clock:  e.clock,
-			getenv: func(name string) string { return vars[name] },
-		})()),
+		"sms": func() (tfprotov6.ProviderServer, error) { return server(), nil },
 	}
+}
+
+// providerServer is the provider as the test's factories serve it.
+func (e *testEnv) providerServer(vars map[string]string) func() tfprotov6.ProviderServer {
+	return providerserver.NewProtocol6(newWithOptions("test", options{
+		clock:  e.clock,
+		getenv: func(name string) string { return vars[name] },
+	})())
+}
+
+// cli is an empty working directory where the real CLI of the acceptance
+// run drives this test's provider, served in the test process with the
+// test's clock, so that the test reads everything the CLI prints: the
+// warnings that plan checks cannot see, and any secret that must not show.
+func (e *testEnv) cli(t *testing.T) *clitest.Workdir {
+	t.Helper()
+	return e.cliWithEnv(t, map[string]string{envEndpoint: e.endpoint, envAPIKey: e.apiKey})
+}
+
+// cliWithEnv is cli with the provider's environment variables given.
+func (e *testEnv) cliWithEnv(t *testing.T, vars map[string]string) *clitest.Workdir {
+	t.Helper()
+	cli := clitest.CLIPath()
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("acceptance test: needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH, as scripts/testacc sets them")
+	}
+	in := clitest.Reattached(t, clitest.SMSProvider.Source, e.providerServer(vars))
+	return clitest.NewWorkdir(t, cli, in, nil)
 }
 
 // keyEnvironment is what test keys are made in: live on a local sandbox,
@@ -135,9 +162,11 @@ func errorMatching(phrases ...string) *regexp.Regexp {
 
 // testLabel makes labels unique per test, so that tests sharing a real
 // account can tell their keys apart.
+// They stay short enough for a suffix within the gateway's 64 characters.
 func testLabel(t *testing.T) string {
 	name := strings.TrimPrefix(t.Name(), "TestAcc")
-	return regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-")
+	label := regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-")
+	return label[:min(len(label), 48)]
 }
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 )
 
 // durationBetween accepts a Go duration string within [lowest, highest].
@@ -61,25 +65,43 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := checkHTTPURL(req.ConfigValue.ValueString()); err != nil {
+	shown, err := checkHTTPURL(req.ConfigValue.ValueString())
+	switch {
+	case errors.Is(err, errUserInfo):
+		// Without an attribute path, so that Terraform does not print the
+		// configuration line, or the variable's value, that holds it.
+		resp.Diagnostics.AddError("Credentials In URL",
+			fmt.Sprintf("%s (%s) carries a user name or password. The gateway takes its key from api_key, "+
+				"never from the URL: remove the user info from %s, and change that password if the "+
+				"configuration has been shared.", req.Path, shown, req.Path))
+	case err != nil:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s %q %s; it must be %s.", req.Path, req.ConfigValue.ValueString(), err, v.Description(ctx)))
+			fmt.Sprintf("%s %s %s; it must be %s.", req.Path, shown, err, v.Description(ctx)))
 	}
 }
 
-func checkHTTPURL(raw string) error {
+var errUserInfo = errors.New("carries a user name or password")
+
+// checkHTTPURL returns how the URL may be shown in a message (quoted, its
+// password redacted, nothing of it when it does not parse) and what is
+// wrong with it.
+func checkHTTPURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return errors.New("is not a URL")
-	case u.Scheme != "http" && u.Scheme != "https":
-		return errors.New("does not start with http:// or https://")
-	case u.Host == "":
-		return errors.New("has no host")
-	case u.RawQuery != "" || u.Fragment != "":
-		return errors.New("carries a query or a fragment")
+	if err != nil {
+		return "(not shown)", errors.New("is not a URL")
 	}
-	return nil
+	shown := strconv.Quote(u.Redacted())
+	switch {
+	case u.User != nil:
+		return shown, errUserInfo
+	case u.Scheme != "http" && u.Scheme != "https":
+		return shown, errors.New("does not start with http:// or https://")
+	case u.Host == "":
+		return shown, errors.New("has no host")
+	case u.RawQuery != "" || u.Fragment != "":
+		return shown, errors.New("carries a query or a fragment")
+	}
+	return shown, nil
 }
 
 // validRegexp accepts a pattern that Go's RE2 engine compiles.
@@ -101,6 +123,11 @@ func (v regexpValidator) ValidateString(ctx context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	if req.ConfigValue.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty Regular Expression",
+			fmt.Sprintf("%s is empty, which would match every label; remove %s to list every key.", req.Path, req.Path))
+		return
+	}
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
 			fmt.Sprintf("%s must be %s: %s.", req.Path, v.Description(ctx), err))
@@ -118,4 +145,95 @@ func formatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// wholeNumberBetween accepts a whole number within [lowest, highest]. It
+// serves number attributes that hold integers, so that 32.5 is an error
+// that names the attribute rather than a conversion error.
+func wholeNumberBetween(lowest, highest int64) validator.Number {
+	return wholeNumberValidator{lowest: lowest, highest: highest}
+}
+
+type wholeNumberValidator struct {
+	lowest, highest int64
+}
+
+func (v wholeNumberValidator) Description(context.Context) string {
+	return fmt.Sprintf("a whole number from %d to %d", v.lowest, v.highest)
+}
+
+func (v wholeNumberValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberValidator) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	if !n.IsInt() || n.Cmp(big.NewFloat(float64(v.lowest))) < 0 || n.Cmp(big.NewFloat(float64(v.highest))) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Number",
+			fmt.Sprintf("%s must be %s; got %s.", req.Path, v.Description(ctx), n.Text('g', -1)))
+	}
+}
+
+// recommendedKeyLength warns about keys shorter than the gateway
+// recommends; they remain allowed for clients that cannot take 64
+// characters.
+func recommendedKeyLength() validator.Number {
+	return recommendedKeyLengthValidator{}
+}
+
+type recommendedKeyLengthValidator struct{}
+
+func (recommendedKeyLengthValidator) Description(context.Context) string {
+	return fmt.Sprintf("%d characters are recommended", maxKeyLength)
+}
+
+func (v recommendedKeyLengthValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (recommendedKeyLengthValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	if n.IsInt() && n.Cmp(big.NewFloat(maxKeyLength)) < 0 && n.Cmp(big.NewFloat(minKeyLength)) >= 0 {
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Short API Key",
+			fmt.Sprintf("A key of %s characters is easier to guess than one of %d. The gateway recommends %d "+
+				"characters unless a client cannot take them; keep %s only for such a client.",
+				n.Text('g', -1), maxKeyLength, maxKeyLength, req.Path))
+	}
+}
+
+// keyID accepts what the gateway issues as a key id (see client.CheckKeyID).
+func keyID() validator.String {
+	return keyIDValidator{}
+}
+
+type keyIDValidator struct{}
+
+func (keyIDValidator) Description(context.Context) string {
+	return fmt.Sprintf("a key id such as \"ak_0123456789abcdefghij\": 1 to %d letters, digits, _ and -", client.MaxKeyIDLength)
+}
+
+func (v keyIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v keyIDValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := client.CheckKeyID(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Key ID", invalidKeyIDDetail(req.Path.String(), req.ConfigValue.ValueString(), err))
+	}
+}
+
+// invalidKeyIDDetail explains a key id that the gateway never issues. The
+// id is quoted: it names a key and grants nothing.
+func invalidKeyIDDetail(attribute, id string, err error) string {
+	return fmt.Sprintf("%s %q is not a key id: %s. The gateway's ids look like \"ak_0123456789abcdefghij\"; "+
+		"the sms_api_keys data source lists them.", attribute, id, err)
 }

@@ -2,8 +2,8 @@ package provider
 
 import (
 	"regexp"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -11,8 +11,24 @@ import (
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 )
 
-// The rules the gateway puts on a new key, checked at plan time by both the
-// resource and the ephemeral resource.
+// The rules the gateway puts on a key, checked at plan time by the
+// resource, the ephemeral resource and the data sources alike.
+const (
+	minKeyLength = 16
+	maxKeyLength = 64
+	// defaultKeyLength is also the length the gateway recommends.
+	defaultKeyLength = 64
+	maxLabelLength   = 64
+	minValidFor      = time.Minute
+	// maxValidFor is two years of 365 days, so that a duration never
+	// reaches past latestExpiry.
+	maxValidFor = 2 * 365 * 24 * time.Hour
+)
+
+// latestExpiry is the gateway's limit for an expiry: two calendar years.
+func latestExpiry(now time.Time) time.Time {
+	return now.AddDate(2, 0, 0)
+}
 
 var labelCharacters = regexp.MustCompile(`^[^\p{Cc}]*$`)
 
@@ -27,8 +43,8 @@ func environmentValidators() []validator.String {
 	return []validator.String{stringvalidator.OneOf(client.EnvironmentLive, client.EnvironmentSandbox)}
 }
 
-func lengthValidators() []validator.Int64 {
-	return []validator.Int64{int64validator.Between(minKeyLength, maxKeyLength)}
+func lengthValidators() []validator.Number {
+	return []validator.Number{wholeNumberBetween(minKeyLength, maxKeyLength), recommendedKeyLength()}
 }
 
 func permissionsValidators() []validator.Set {
@@ -36,4 +52,8 @@ func permissionsValidators() []validator.Set {
 		setvalidator.SizeAtLeast(1),
 		setvalidator.ValueStringsAre(stringvalidator.OneOf(client.Scopes...)),
 	}
+}
+
+func keyIDValidators() []validator.String {
+	return []validator.String{keyID()}
 }

@@ -2,27 +2,64 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
 
 	"filippo.io/age"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// validate runs a string validator on one value and returns the error
-// detail, or "" when the value passes.
-func validate(t *testing.T, v validator.String, value types.String) string {
+// finding is the one diagnostic a validator reported, or none.
+type finding struct {
+	severity diag.Severity
+	summary  string
+	detail   string
+	// atAttribute: Terraform shows the configuration line, and the values
+	// it refers to, of a diagnostic with an attribute path.
+	atAttribute bool
+}
+
+func findingOf(t *testing.T, diags diag.Diagnostics) finding {
 	t.Helper()
-	req := validator.StringRequest{Path: path.Root("attr"), ConfigValue: value}
-	var resp validator.StringResponse
-	v.ValidateString(context.Background(), req, &resp)
-	if !resp.Diagnostics.HasError() {
-		return ""
+	switch len(diags) {
+	case 0:
+		return finding{}
+	case 1:
+		_, atAttribute := diags[0].(diag.DiagnosticWithPath)
+		return finding{diags[0].Severity(), diags[0].Summary(), diags[0].Detail(), atAttribute}
 	}
-	return resp.Diagnostics.Errors()[0].Detail()
+	t.Fatalf("%d diagnostics, want at most one: %v", len(diags), diags)
+	return finding{}
+}
+
+func validateString(t *testing.T, v validator.String, value types.String) finding {
+	t.Helper()
+	var resp validator.StringResponse
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("attr"), ConfigValue: value}, &resp)
+	return findingOf(t, resp.Diagnostics)
+}
+
+func validateNumber(t *testing.T, v validator.Number, value types.Number) finding {
+	t.Helper()
+	var resp validator.NumberResponse
+	v.ValidateNumber(context.Background(), validator.NumberRequest{Path: path.Root("attr"), ConfigValue: value}, &resp)
+	return findingOf(t, resp.Diagnostics)
+}
+
+// check compares a finding with the wanted error, "" for none.
+func (f finding) check(t *testing.T, wantError string) {
+	t.Helper()
+	switch {
+	case wantError == "" && f.severity == diag.SeverityError:
+		t.Errorf("got error %q, want none", f.detail)
+	case wantError != "" && (f.severity != diag.SeverityError || !strings.Contains(f.detail, wantError)):
+		t.Errorf("got %v %q, want an error containing %q", f.severity, f.detail, wantError)
+	}
 }
 
 func TestStringValidators(t *testing.T) {
@@ -48,29 +85,115 @@ func TestStringValidators(t *testing.T) {
 		{"duration unknown", durationBetween(time.Minute, time.Hour), types.StringUnknown(), ""},
 		{"url https", httpURL(), types.StringValue("https://gateway.example/api"), ""},
 		{"url http with port", httpURL(), types.StringValue("http://127.0.0.1:8787/api"), ""},
-		{"url ftp", httpURL(), types.StringValue("ftp://gateway.example/api"), "does not start with http:// or https://"},
+		{"url ftp", httpURL(), types.StringValue("ftp://gateway.example/api"), `attr "ftp://gateway.example/api" does not start with http:// or https://`},
 		{"url no host", httpURL(), types.StringValue("https:///api"), "has no host"},
 		{"url query", httpURL(), types.StringValue("https://gateway.example/api?key=x"), "carries a query or a fragment"},
-		{"url not a url", httpURL(), types.StringValue("http://[::1"), "is not a URL"},
+		{"url not a url", httpURL(), types.StringValue("http://[::1"), "attr (not shown) is not a URL"},
 		{"url unknown", httpURL(), types.StringUnknown(), ""},
 		{"regexp ok", validRegexp(), types.StringValue("^ci-[0-9]+$"), ""},
 		{"regexp broken", validRegexp(), types.StringValue("(ci"), "attr must be a regular expression in RE2 syntax: error parsing regexp: missing closing )"},
 		{"regexp lookahead", validRegexp(), types.StringValue("(?=x)"), "invalid or unsupported Perl syntax"},
+		{"regexp empty", validRegexp(), types.StringValue(""), "attr is empty, which would match every label"},
 		{"recipient ok", ageRecipient(), types.StringValue(recipient.Recipient().String()), ""},
-		{"recipient identity given", ageRecipient(), types.StringValue(recipient.String()), "attr must be an age X25519 recipient"},
-		{"recipient garbage", ageRecipient(), types.StringValue("age1nope"), "attr must be an age X25519 recipient"},
+		{"recipient with a line break", ageRecipient(), types.StringValue(recipient.Recipient().String() + "\n"), ""},
+		{"recipient damaged", ageRecipient(), types.StringValue("age1nope"), "The value of attr starts like an age recipient but is damaged or incomplete"},
+		{"recipient mixed case", ageRecipient(), types.StringValue("Age1" + recipient.Recipient().String()[4:]), "damaged or incomplete"},
+		{"recipient ssh key", ageRecipient(), types.StringValue("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG"), "is an SSH public key"},
+		{"recipient other", ageRecipient(), types.StringValue("hello"), "The value of attr is not an age recipient. It must be an age X25519 recipient"},
+		{"recipient empty", ageRecipient(), types.StringValue(""), "The value of attr is empty"},
+		{"key id ok", keyID(), types.StringValue("ak_0123456789abcdefghij"), ""},
+		{"key id empty", keyID(), types.StringValue(""), `attr "" is not a key id: a key id must not be empty`},
+		{"key id with a slash", keyID(), types.StringValue("ak_1/credentials"), "has only letters, digits, _ and -"},
+		{"key id with a space", keyID(), types.StringValue("ak 1"), "has only letters, digits, _ and -"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := validate(t, tc.validator, tc.value)
-			switch {
-			case tc.wantError == "" && got != "":
-				t.Errorf("got error %q, want none", got)
-			case tc.wantError != "" && !strings.Contains(got, tc.wantError):
-				t.Errorf("got error %q, want one containing %q", got, tc.wantError)
+			got := validateString(t, tc.validator, tc.value)
+			got.check(t, tc.wantError)
+			if tc.wantError != "" && !got.atAttribute {
+				t.Errorf("the error names no attribute path")
 			}
 		})
+	}
+}
+
+// A secret given in the wrong place is refused without being repeated, and
+// without an attribute path, so that Terraform does not print the
+// configuration line or variable that holds it.
+func TestValidatorsNeverRepeatASecret(t *testing.T) {
+	t.Parallel()
+	identity, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		validator validator.String
+		value     string
+		secret    string
+		want      string
+	}{
+		"age identity as recipient": {ageRecipient(), identity.String(), identity.String(),
+			"is an age identity (a private key); give its public recipient, age1…"},
+		"age identity in lower case": {ageRecipient(), strings.ToLower(identity.String()), strings.ToLower(identity.String()),
+			"is an age identity (a private key)"},
+		"password in the endpoint": {httpURL(), "https://deploy:hunter2@gateway.example/api", "hunter2",
+			`attr ("https://deploy:xxxxx@gateway.example/api") carries a user name or password`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := validateString(t, tc.validator, types.StringValue(tc.value))
+			got.check(t, tc.want)
+			if got.atAttribute {
+				t.Error("the error has an attribute path, so Terraform would print the value")
+			}
+			if strings.Contains(got.summary+got.detail, tc.secret) {
+				t.Errorf("the error repeats the secret: %s", got.detail)
+			}
+		})
+	}
+}
+
+func TestNumberValidators(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		value       types.Number
+		wantError   string
+		wantWarning string
+	}{
+		"default":   {value: types.NumberValue(big.NewFloat(64))},
+		"shortest":  {value: types.NumberValue(big.NewFloat(16)), wantWarning: "A key of 16 characters is easier to guess than one of 64"},
+		"short":     {value: types.NumberValue(big.NewFloat(32)), wantWarning: "The gateway recommends 64 characters unless a client cannot take them"},
+		"fraction":  {value: types.NumberValue(big.NewFloat(32.5)), wantError: "attr must be a whole number from 16 to 64; got 32.5."},
+		"too short": {value: types.NumberValue(big.NewFloat(15)), wantError: "got 15."},
+		"too long":  {value: types.NumberValue(big.NewFloat(65)), wantError: "got 65."},
+		"huge":      {value: types.NumberValue(big.NewFloat(1e300)), wantError: "got 1e+300."},
+		"null":      {value: types.NumberNull()},
+		"unknown":   {value: types.NumberUnknown()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var diags diag.Diagnostics
+			for _, v := range lengthValidators() {
+				var resp validator.NumberResponse
+				v.ValidateNumber(context.Background(), validator.NumberRequest{Path: path.Root("attr"), ConfigValue: tc.value}, &resp)
+				diags.Append(resp.Diagnostics...)
+			}
+			errs, warnings := diags.Errors(), diags.Warnings()
+			switch {
+			case tc.wantError == "" && len(errs) > 0:
+				t.Errorf("errors %v, want none", errs)
+			case tc.wantError != "" && (len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.wantError)):
+				t.Errorf("errors %v, want one containing %q", errs, tc.wantError)
+			case tc.wantWarning == "" && len(warnings) > 0:
+				t.Errorf("warnings %v, want none", warnings)
+			case tc.wantWarning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tc.wantWarning)):
+				t.Errorf("warnings %v, want one containing %q", warnings, tc.wantWarning)
+			}
+		})
+	}
+	if got := validateNumber(t, wholeNumberBetween(1, 2), types.NumberValue(big.NewFloat(1.5))); !got.atAttribute {
+		t.Error("the error names no attribute path")
 	}
 }
 

@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+)
+
+// resolveBudget bounds the one more try that asks the gateway what became
+// of a create whose answer was lost. It runs even after Terraform was
+// interrupted, so it must be short: Terraform is waiting to exit.
+const resolveBudget = 5 * time.Second
+
+// createOutcome is what is known after trying to create a key. At most one
+// of key, pending and orphanID is set; none means no key was made.
+type createOutcome struct {
+	key *client.APIKey
+	// pending is a create whose outcome stayed unknown: sending it again
+	// later adopts the key it made, if it made one.
+	pending *pendingCreate
+	// orphanID names a key that exists but whose answer was of no use.
+	orphanID string
+	// err is the create's error; with key set, the key came only from the
+	// second try, after the run was interrupted.
+	err error
+}
+
+// createKey creates a key with the one create path that the resource and
+// the ephemeral resource share. When the gateway may have made the key but
+// its answer was lost, it asks once more with the same request before it
+// gives up, even after the run was interrupted, so that no key is made
+// that nobody knows of.
+func (d *providerData) createKey(ctx context.Context, in client.CreateAPIKeyInput) createOutcome {
+	req, err := client.NewCreateRequest(in)
+	if err != nil {
+		return createOutcome{err: err}
+	}
+	sentAt := d.clock.Now()
+	key, err := d.client.Create(ctx, req)
+	if err == nil {
+		return createOutcome{key: key}
+	}
+	var malformed *client.MalformedAnswerError
+	if errors.As(err, &malformed) && malformed.KeyID != "" {
+		return createOutcome{orphanID: malformed.KeyID, err: err}
+	}
+	if !errors.Is(err, client.ErrOutcomeUnknown) {
+		return createOutcome{err: err}
+	}
+
+	resolveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveBudget)
+	defer cancel()
+	key, resolveErr := d.client.Resend(resolveCtx, req)
+	switch {
+	case resolveErr == nil && ctx.Err() == nil:
+		return createOutcome{key: key}
+	case resolveErr == nil:
+		return createOutcome{key: key, err: err}
+	case client.RefusedCreate(resolveErr):
+		return createOutcome{err: err}
+	}
+	return createOutcome{pending: &pendingCreate{Request: req, SentAt: sentAt}, err: err}
+}
+
+// pendingCreate is kept in private state while the outcome of a create is
+// unknown. It holds what the gateway needs to replay it, and nothing
+// secret: the body names the label, environment, length, scopes and expiry.
+type pendingCreate struct {
+	Request client.CreateRequest `json:"request"`
+	SentAt  time.Time            `json:"sent_at"`
+}
+
+// privatePendingCreate is the private-state slot of a pendingCreate.
+const privatePendingCreate = "pending_create"
+
+// replayWindow is how long the gateway keeps an Idempotency-Key: after it,
+// a replay would make a new key rather than find the first.
+const replayWindow = 24 * time.Hour
+
+// privateData is the part of private state that the resource methods share:
+// GetKey and SetKey, as the framework's request and response types offer them.
+type privateData interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func readPendingCreate(ctx context.Context, private privateData) (*pendingCreate, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privatePendingCreate)
+	if diags.HasError() || len(raw) == 0 {
+		return nil, diags
+	}
+	var p pendingCreate
+	if err := json.Unmarshal(raw, &p); err != nil || p.Request.IdempotencyKey == "" {
+		diags.AddError("Unreadable Pending Create",
+			"The record of a create whose outcome is unknown could not be read back from private state. "+
+				"This is a bug in the provider; please report it.")
+		return nil, diags
+	}
+	return &p, diags
+}
+
+func writePendingCreate(ctx context.Context, private privateSetter, p *pendingCreate) diag.Diagnostics {
+	if p == nil {
+		return private.SetKey(ctx, privatePendingCreate, nil)
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Unable to Record Pending Create", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privatePendingCreate, raw)
+}
