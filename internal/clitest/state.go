@@ -15,9 +15,15 @@ const StateFile = "terraform.tfstate"
 // Instance is one resource instance of the root module in a state file.
 type Instance struct {
 	// Address is as the CLI prints it: sms_api_key.x[0], terraform_data.d.
-	Address    string
-	Type       string
+	Address string
+	Type    string
+	// Status is "tainted" for an object that Terraform will replace.
+	Status string
+	// Deposed names an old object that create_before_destroy kept aside.
+	Deposed    string
 	Attributes map[string]any
+	// Private is the provider's private state of the object, as stored.
+	Private []byte
 }
 
 // Attr returns the attribute name as a string, or "" when it is null or
@@ -52,7 +58,10 @@ type stateFile struct {
 		Name      string `json:"name"`
 		Instances []struct {
 			IndexKey   any            `json:"index_key"`
+			Status     string         `json:"status"`
+			Deposed    string         `json:"deposed"`
 			Attributes map[string]any `json:"attributes"`
+			Private    []byte         `json:"private"`
 		} `json:"instances"`
 	} `json:"resources"`
 }
@@ -87,7 +96,8 @@ func ReadState(path string) (*State, error) {
 			case string:
 				address += fmt.Sprintf("[%q]", key)
 			}
-			s.Instances = append(s.Instances, Instance{Address: address, Type: r.Type, Attributes: inst.Attributes})
+			s.Instances = append(s.Instances, Instance{Address: address, Type: r.Type, Status: inst.Status,
+				Deposed: inst.Deposed, Attributes: inst.Attributes, Private: inst.Private})
 		}
 	}
 	return s, nil
