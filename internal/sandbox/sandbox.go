@@ -15,24 +15,28 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
 )
 
 // Options configure a Server. The zero value serves one account from memory
-// with no rate limit and no faults.
+// with no rate limit and no faults, and lets keys be read again.
 type Options struct {
 	Clock     clock.Clock // nil: clock.System()
 	Rand      io.Reader   // nil: crypto/rand.Reader
 	Accounts  int         // 0 means 1, or as many as APIKeys names
 	APIKeys   []string    // first keys of the accounts, in order; missing ones are random
 	KeyQuota  int         // 0 means 100
-	DataFile  string      // "" keeps everything in memory
+	DataFile  string      // "" keeps everything in memory; its key file is DataFile + ".key"
 	RateLimit int         // requests/s per account, burst 2N; 0 = off (the CLI's default is 20)
 	Latency   time.Duration
 	FailRate  float64
-	Log       io.Writer // request log lines; nil = none
+	// DisableReveal plays an account that has turned reading keys again
+	// off: GET /api_keys/{id}/credentials answers 403 reveal_disabled.
+	DisableReveal bool
+	Log           io.Writer // request log lines; nil = none
 }
 
 // Server is the sandbox as an http.Handler. It is safe for concurrent use.
@@ -46,6 +50,9 @@ type Server struct {
 	faults   *faults
 	limiter  *rateLimiter
 	stats    *statsCounter
+	sealer   sealer
+
+	revealAllowed atomic.Bool
 
 	// mu guards the accounts and their keys. A request holds it from
 	// authentication to its answer, so that two requests never interleave
@@ -57,6 +64,8 @@ type Server struct {
 	// it goes to disk with the next write or at Close, not with each read.
 	usageUnsaved bool
 	firstKeys    []string
+	// purgeDue is the earliest time a key is due to be purged; zero: none.
+	purgeDue time.Time
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -95,16 +104,12 @@ func New(opts Options) (*Server, error) {
 	}
 	s.faults = &faults{rolls: rolls}
 	s.faults.set(opts.Latency, opts.FailRate)
+	s.revealAllowed.Store(!opts.DisableReveal)
 
-	if s.dataFile != "" {
-		content, err := loadDataFile(s.dataFile)
-		if err != nil {
-			return nil, err
-		}
-		if content != nil {
-			s.restore(content)
-		}
+	if err := s.load(); err != nil {
+		return nil, err
 	}
+	s.purge(s.clock.Now())
 	if err := s.openAccounts(opts.accountCount(), opts.APIKeys); err != nil {
 		return nil, err
 	}
@@ -112,6 +117,34 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// load restores the data file, if there is one, with its seal key; without
+// one the seal key is new and lives as long as the process.
+func (s *Server) load() error {
+	var content *dataFile
+	var key []byte
+	var err error
+	if s.dataFile != "" {
+		if content, err = loadDataFile(s.dataFile); err != nil {
+			return err
+		}
+		if key, err = s.openSealKey(content); err != nil {
+			return err
+		}
+	} else {
+		key = make([]byte, sealKeySize)
+		if err := s.secrets.read(key); err != nil {
+			return fmt.Errorf("reading the random source: %w", err)
+		}
+	}
+	if s.sealer, err = newSealer(key); err != nil {
+		return err
+	}
+	if content == nil {
+		return nil
+	}
+	return s.restore(content)
 }
 
 func (o *Options) check() error {
@@ -160,6 +193,12 @@ func (s *Server) APIKeys() []string {
 // instance between the steps of a test.
 func (s *Server) SetFaults(latency time.Duration, failRate float64) {
 	s.faults.set(latency, failRate)
+}
+
+// SetRevealAllowed turns reading keys again (GET /api_keys/{id}/credentials)
+// on or off for every account, as an account's security setting would.
+func (s *Server) SetRevealAllowed(allowed bool) {
+	s.revealAllowed.Store(allowed)
 }
 
 // SetRateLimit changes the requests per second each account may make
@@ -252,6 +291,7 @@ func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
+	s.purgeAndSave(now)
 	cred, ok := s.authenticate(r, now)
 	if !ok {
 		return errorReply(errUnauthorized)
