@@ -33,6 +33,10 @@ type Options struct {
 	RateLimit int         // requests/s per account, burst 2N; 0 = off (the CLI's default is 20)
 	Latency   time.Duration
 	FailRate  float64
+	// AnswerDelay holds every /api answer back this long after the request
+	// was handled and its write is on disk, so that a client that gives up
+	// sooner loses the answer of a write that happened.
+	AnswerDelay time.Duration
 	// DisableReveal plays an account that has turned reading keys again
 	// off: GET /api_keys/{id}/credentials answers 403 reveal_disabled.
 	DisableReveal bool
@@ -104,6 +108,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.faults = &faults{rolls: rolls}
 	s.faults.set(opts.Latency, opts.FailRate)
+	s.faults.setAnswerDelay(opts.AnswerDelay)
 	s.revealAllowed.Store(!opts.DisableReveal)
 
 	if err := s.load(); err != nil {
@@ -159,6 +164,8 @@ func (o *Options) check() error {
 		return errors.New("sandbox: RateLimit must not be negative")
 	case o.Latency < 0:
 		return errors.New("sandbox: Latency must not be negative")
+	case o.AnswerDelay < 0:
+		return errors.New("sandbox: AnswerDelay must not be negative")
 	case !(o.FailRate >= 0 && o.FailRate <= 1):
 		return errors.New("sandbox: FailRate must lie between 0 and 1")
 	}
@@ -193,6 +200,12 @@ func (s *Server) APIKeys() []string {
 // instance between the steps of a test.
 func (s *Server) SetFaults(latency time.Duration, failRate float64) {
 	s.faults.set(latency, failRate)
+}
+
+// SetAnswerDelay changes how long every /api answer is held back after its
+// request was handled; 0 answers at once.
+func (s *Server) SetAnswerDelay(d time.Duration) {
+	s.faults.setAnswerDelay(d)
 }
 
 // SetRevealAllowed turns reading keys again (GET /api_keys/{id}/credentials)
@@ -245,32 +258,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.record(r, out.status, time.Since(started), requestID)
 }
 
-// serveAPI runs a request through the injected latency and faults. It
-// reports false when the client went away before the request was handled.
+// serveAPI runs a request through the injected latency, faults and answer
+// delay. It reports false when the client went away before the request was
+// handled; one that leaves during the answer delay was handled, and counts
+// with the status it was to hear.
 func (s *Server) serveAPI(r *http.Request) (reply, bool) {
 	rt, id := matchRoute(strings.TrimPrefix(r.URL.Path, apiPrefix))
 	template := unmatchedRoute
 	if rt != nil {
 		template = rt.template
 	}
-	latency, ft := s.faults.next()
-	if latency > 0 {
+	fate := s.faults.next()
+	if fate.latency > 0 || fate.answerDelay > 0 {
 		// Go's server notices a client that hangs up only once the request
-		// body has been read, so read it before the wait.
+		// body has been read, so read it before any wait.
 		r.Body = bufferBody(r.Body)
 	}
-	if !waitUnlessGone(r.Context(), latency) {
+	if !waitUnlessGone(r.Context(), fate.latency) {
 		s.stats.add(r.Method, template, statusClientGone)
 		return reply{}, false
 	}
 	var out reply
-	if ft.status == 0 || ft.afterHandling {
+	if fate.fault.status == 0 || fate.fault.afterHandling {
 		out = s.handleAPI(r, rt, id)
 	}
-	if ft.status != 0 {
-		out = ft.reply()
+	if fate.fault.status != 0 {
+		out = fate.fault.reply()
 	}
 	s.stats.add(r.Method, template, out.status)
+	waitUnlessGone(r.Context(), fate.answerDelay)
 	return out, true
 }
 
