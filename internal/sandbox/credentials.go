@@ -3,10 +3,10 @@ package sandbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // sealKeySize is the AES-256 key that seals every key and secret at rest.
@@ -19,12 +19,15 @@ type credentials struct {
 	Secret string `json:"secret"`
 }
 
-// sealed is the part of the credentials kept inside a seal; the id travels
-// as additional data instead, so a seal moved to another record fails.
-type sealed struct {
-	Key    string `json:"key"`
-	Secret string `json:"secret"`
+// keyAndSecret is what a seal holds. The key id travels beside it as
+// additional data, so that a seal moved to another record fails to open.
+type keyAndSecret struct {
+	Key    string
+	Secret string
 }
+
+// sealedSeparator parts key and secret inside a seal; neither can hold it.
+const sealedSeparator = " "
 
 // sealer keeps keys and secrets readable for the sandbox alone: sealed with
 // AES-GCM under a key that lives beside the data file, never in it.
@@ -48,26 +51,22 @@ func sealedFor(accountID, keyID string) []byte {
 	return []byte("sandbox credentials\x00" + accountID + "\x00" + keyID)
 }
 
-func (s sealer) seal(nonce []byte, accountID, keyID string, c sealed) ([]byte, error) {
-	plain, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	return s.aead.Seal(nonce, nonce, plain, sealedFor(accountID, keyID)), nil
+func (s sealer) seal(nonce []byte, accountID, keyID string, c keyAndSecret) []byte {
+	plain := []byte(c.Key + sealedSeparator + c.Secret)
+	return s.aead.Seal(nonce, nonce, plain, sealedFor(accountID, keyID))
 }
 
-func (s sealer) open(accountID, keyID string, box []byte) (sealed, error) {
-	var c sealed
+func (s sealer) open(accountID, keyID string, box []byte) (keyAndSecret, error) {
 	n := s.aead.NonceSize()
 	if len(box) < n {
-		return c, errors.New("sealed credentials are too short")
+		return keyAndSecret{}, errors.New("sealed credentials are too short")
 	}
 	plain, err := s.aead.Open(nil, box[:n], box[n:], sealedFor(accountID, keyID))
 	if err != nil {
-		return c, err
+		return keyAndSecret{}, err
 	}
-	err = json.Unmarshal(plain, &c)
-	return c, err
+	key, secret, _ := strings.Cut(string(plain), sealedSeparator)
+	return keyAndSecret{Key: key, Secret: secret}, nil
 }
 
 // sealCredentials seals key and secret into k. It runs with s.mu held.
@@ -76,25 +75,21 @@ func (s *Server) sealCredentials(acc *account, k *apiKey, key, secret string) er
 	if err := s.secrets.read(nonce); err != nil {
 		return err
 	}
-	box, err := s.sealer.seal(nonce, acc.id, k.ID, sealed{Key: key, Secret: secret})
-	if err != nil {
-		return err
-	}
-	k.Sealed = box
+	k.Sealed = s.sealer.seal(nonce, acc.id, k.ID, keyAndSecret{Key: key, Secret: secret})
 	return nil
 }
 
 // openCredentials returns k's key and secret, checked against its hash and
 // hint, so that a seal that opens but belongs elsewhere is never answered.
-func (s *Server) openCredentials(acc *account, k *apiKey) (sealed, error) {
+func (s *Server) openCredentials(acc *account, k *apiKey) (keyAndSecret, error) {
 	if k.Sealed == nil {
-		return sealed{}, errors.New("the key was stored before keys could be read again")
+		return keyAndSecret{}, errors.New("the key was stored before keys could be read again")
 	}
 	c, err := s.sealer.open(acc.id, k.ID, k.Sealed)
 	switch {
 	case err != nil:
 		return c, fmt.Errorf("its credentials do not open: %w", err)
-	case hashKey(c.Key) != k.KeyHash || len(c.Key) != k.Length || c.Key[len(c.Key)-keyHintLength:] != k.KeyHint:
+	case hashKey(c.Key) != k.KeyHash || len(c.Key) != k.Length || !strings.HasSuffix(c.Key, k.KeyHint):
 		return c, errors.New("its sealed key does not match its hash")
 	case len(c.Secret) != secretLength || !isAlphanumeric(c.Secret):
 		return c, errors.New("its sealed secret is malformed")

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -228,20 +229,33 @@ func TestAnswerDelayLosesTheAnswerNotTheWrite(t *testing.T) {
 	e := newEnv(t, sandbox.Options{DataFile: dataFile})
 	e.Server.SetAnswerDelay(time.Hour)
 
-	req, err := http.NewRequest(http.MethodPost, e.Endpoint+"/api_keys", strings.NewReader(`{"label":"made unseen"}`))
+	// The client gives up once the key is made, as one whose timeout is
+	// shorter than the delay would; giving up earlier could mean it never
+	// sent the request.
+	ctx, giveUp := context.WithCancel(context.Background())
+	defer giveUp()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.Endpoint+"/api_keys", strings.NewReader(`{"label":"made unseen"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("X-Api-Key", rootKey)
 	req.Header.Set("Idempotency-Key", "lost-answer")
-	impatient := &http.Client{Timeout: 100 * time.Millisecond}
-	if resp, err := impatient.Do(req); err == nil {
-		resp.Body.Close()
-		t.Fatalf("got an answer (%d) despite an hour of answer delay", resp.StatusCode)
-	}
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			err = fmt.Errorf("answered %d despite an hour of answer delay", resp.StatusCode)
+		}
+		answered <- err
+	}()
 	waitForCount(t, e.Server, http.MethodPost, "/api_keys")
 	if raw, err := os.ReadFile(dataFile); err != nil || !strings.Contains(string(raw), "made unseen") {
-		t.Fatalf("the data file lacks the key whose answer was lost (%v)", err)
+		t.Fatalf("the data file lacks the key whose answer is held back (%v)", err)
+	}
+	giveUp()
+	if err := <-answered; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the client that gave up: %v, want no answer", err)
 	}
 
 	e.Server.SetAnswerDelay(0)

@@ -182,8 +182,12 @@ func TestDownLetsARequestInsideFinish(t *testing.T) {
 		resp.Body.Close()
 		answered <- resp.StatusCode
 	}()
+	// The request is inside once it was handled; its answer waits 2s.
 	deadline := time.Now().Add(10 * time.Second)
-	for sb.Server.Stats().Total == 0 && time.Now().Before(deadline) {
+	for sb.Server.Stats().Total == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the request was not handled within 10s")
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	sb.Down()
