@@ -28,7 +28,7 @@ func (s *Server) openSealKey(content *dataFile) ([]byte, error) {
 	case key != nil:
 		return key, nil
 	case content.holdsSealedCredentials():
-		return nil, fmt.Errorf("the key file %s of the data file %s is missing, so its keys cannot be read; restore it, or move the data file away to start afresh (both were left untouched)", path, s.dataFile)
+		return nil, fmt.Errorf("the key file %s of the data file %s is missing, so its keys cannot be read; restore it, or move the data file away to start afresh (it was left untouched)", path, s.dataFile)
 	}
 	key = make([]byte, sealKeySize)
 	if err := s.secrets.read(key); err != nil {
