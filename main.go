@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -29,11 +30,17 @@ func main() {
 		case "version", "--version", "-version":
 			fmt.Println("terraform-provider-sms", version)
 			return
+		case "help", "-h", "-help", "--help":
+			printUsage(os.Stdout)
+			return
 		}
 	}
 
+	// Terraform starts the binary with no arguments: that serves the
+	// provider, as does -debug; any other flag is a usage error.
 	var debug bool
-	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
+	flag.BoolVar(&debug, "debug", false, "serve the provider for a debugger such as delve and print the TF_REATTACH_PROVIDERS value to use")
+	flag.Usage = func() { printUsage(flag.CommandLine.Output()) }
 	flag.Parse()
 	quietSDKUnlessLogging()
 
@@ -44,6 +51,23 @@ func main() {
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `usage: terraform-provider-sms [command] [flags]
+
+Without a command the binary serves the provider to Terraform or OpenTofu,
+which start it themselves.
+
+Commands:
+  sandbox   serve a local copy of the gateway's key-management API (see sandbox -h)
+  version   print the provider's version
+
+Flags without a command:
+  -debug    serve the provider for a debugger such as delve and print the
+            TF_REATTACH_PROVIDERS value to use
+  -h        print this help
+`)
 }
 
 // quietSDKUnlessLogging turns off the plugin SDK's own trace logs when the

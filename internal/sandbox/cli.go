@@ -18,7 +18,8 @@ const (
 	defaultRateLimit = 20
 	maxAccounts      = 1000
 	// shutdownGrace is how long in-flight requests get to finish on top of
-	// the injected latency, before the sandbox stops regardless.
+	// the injected latency and answer delay, before the sandbox stops
+	// regardless.
 	shutdownGrace = 30 * time.Second
 )
 
@@ -60,6 +61,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 
+	if reachableFromNetwork(ln.Addr()) {
+		fmt.Fprintf(stderr, "sandbox: warning: listening on %s (bound to %s), which other machines can reach; the sandbox has no TLS and prints its keys, so listen on a loopback address such as 127.0.0.1 unless you mean to share it\n", cfg.listen, ln.Addr())
+	}
 	fmt.Fprintf(stdout, "SMS_ENDPOINT=http://%s%s\n", reachableAddr(ln.Addr()), apiPrefix)
 	for i, key := range srv.APIKeys() {
 		name := "SMS_API_KEY"
@@ -83,7 +87,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		status = exitError
 	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace+cfg.opts.Latency)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace+cfg.opts.Latency+cfg.opts.AnswerDelay)
 		defer cancel()
 		if err := httpServer.Shutdown(shutdownCtx); err != nil {
 			fmt.Fprintf(stderr, "sandbox: stopping: %v\n", err)
@@ -100,6 +104,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	cfg := cliConfig{}
 	var apiKey string
+	allowReveal := true
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.listen, "listen", defaultListen, "address to listen on; port 0 picks a free port")
@@ -108,8 +113,10 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.IntVar(&cfg.opts.KeyQuota, "key-quota", defaultKeyQuota, "keys an account may hold, its first key included")
 	fs.StringVar(&cfg.opts.DataFile, "data", "", "file to keep the state in across restarts (default: memory only)")
 	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "delay before each request is handled")
+	fs.DurationVar(&cfg.opts.AnswerDelay, "answer-delay", 0, "delay of each answer after its request was handled and saved")
 	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
 	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
+	fs.BoolVar(&allowReveal, "allow-reveal", true, "let keys be read again through GET /api_keys/{id}/credentials; -allow-reveal=false plays an account that turned it off")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -131,6 +138,8 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 		return cfg, errors.New("-key-quota must be at least 1")
 	case cfg.opts.Latency < 0:
 		return cfg, errors.New("-latency must not be negative")
+	case cfg.opts.AnswerDelay < 0:
+		return cfg, errors.New("-answer-delay must not be negative")
 	case !(cfg.opts.FailRate >= 0 && cfg.opts.FailRate <= 1):
 		return cfg, errors.New("-fail-rate must lie between 0 and 1")
 	case cfg.opts.RateLimit < 0:
@@ -139,7 +148,16 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	if apiKey != "" {
 		cfg.opts.APIKeys = []string{apiKey}
 	}
+	cfg.opts.DisableReveal = !allowReveal
 	return cfg, nil
+}
+
+// reachableFromNetwork says whether other machines may reach the address
+// the sandbox listens on: any address but a loopback one, the wildcard
+// addresses included.
+func reachableFromNetwork(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return !ok || !tcp.IP.IsLoopback()
 }
 
 // reachableAddr is the listening address as a client can dial it: a

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,6 +30,9 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{"--fail-rate", "NaN"},
 		{"--latency", "-1s"},
 		{"--latency", "soon"},
+		{"--answer-delay", "-1ms"},
+		{"--answer-delay", "later"},
+		{"--allow-reveal=maybe"},
 		{"--rate-limit", "-1"},
 		{"--api-key", "tooShort"},
 		{"--api-key", "has-a-dash-0123456789"},
@@ -146,6 +150,130 @@ func TestMainServesUntilCancelled(t *testing.T) {
 	if err != nil || !bytes.Contains(raw, []byte(`"last_used_at": "20`)) {
 		t.Errorf("data file after shutdown lacks last_used_at (%v):\n%s", err, raw)
 	}
+}
+
+// runningMain is `sandbox` run in process until stop.
+type runningMain struct {
+	env    map[string]string // the NAME=value lines on stdout
+	stderr *lockedBuffer
+	stop   func() int // cancels the context and returns the exit status
+}
+
+func startMain(t *testing.T, args ...string) runningMain {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &lockedBuffer{}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- sandbox.Main(ctx, args, stdoutW, stderr)
+		stdoutW.Close()
+	}()
+	stopped := false
+	stop := func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-exit:
+			return code
+		case <-time.After(30 * time.Second):
+			t.Fatal("Main did not return after its context ended")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
+
+	env := map[string]string{}
+	lines := bufio.NewScanner(stdoutR)
+	for len(env) < 2 && lines.Scan() {
+		name, value, _ := strings.Cut(lines.Text(), "=")
+		env[name] = value
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	if env["SMS_ENDPOINT"] == "" {
+		t.Fatalf("Main printed no endpoint; stderr %s", stderr.String())
+	}
+	return runningMain{env: env, stderr: stderr, stop: stop}
+}
+
+func TestMainFlagsReachTheServer(t *testing.T) {
+	t.Parallel()
+	m := startMain(t, "--listen", "127.0.0.1:0", "--allow-reveal=false", "--answer-delay", "30ms")
+	first := getRequest(t, m.env["SMS_ENDPOINT"]+"/api_keys?label=default")
+	first.Header.Set("X-Api-Key", m.env["SMS_API_KEY"])
+	started := time.Now()
+	var l keyList
+	send(t, first).want(t, http.StatusOK).decode(t, &l)
+	if took := time.Since(started); took < 30*time.Millisecond {
+		t.Errorf("answer after %v, want the answer delay of 30ms", took)
+	}
+	req := getRequest(t, m.env["SMS_ENDPOINT"]+"/api_keys/"+l.Data[0].ID+"/credentials")
+	req.Header.Set("X-Api-Key", m.env["SMS_API_KEY"])
+	send(t, req).wantError(t, http.StatusForbidden, "reveal_disabled", "")
+	if code := m.stop(); code != 0 {
+		t.Errorf("exit status = %d, want 0", code)
+	}
+}
+
+// The sandbox has no TLS and prints its keys: listening where other
+// machines can reach it earns a warning, loopback none.
+func TestMainWarnsWhenReachableFromTheNetwork(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		listen string
+		warn   bool
+	}{
+		{"127.0.0.1:0", false},
+		{"localhost:0", false},
+		{"[::1]:0", false},
+		{"0.0.0.0:0", true},
+		{"[::]:0", true},
+	}
+	if lan := lanAddress(); lan != "" {
+		tests = append(tests, struct {
+			listen string
+			warn   bool
+		}{net.JoinHostPort(lan, "0"), true})
+	}
+	for _, tt := range tests {
+		t.Run(tt.listen, func(t *testing.T) {
+			t.Parallel()
+			if ln, err := net.Listen("tcp", tt.listen); err != nil {
+				t.Skipf("this machine cannot listen on %s: %v", tt.listen, err)
+			} else {
+				ln.Close()
+			}
+			m := startMain(t, "--listen", tt.listen)
+			if code := m.stop(); code != 0 {
+				t.Fatalf("exit status = %d; stderr %s", code, m.stderr.String())
+			}
+			warned := strings.Contains(m.stderr.String(), "warning: listening on")
+			if warned != tt.warn {
+				t.Errorf("warned = %v, want %v; stderr %q", warned, tt.warn, m.stderr.String())
+			}
+			if tt.warn && !strings.Contains(m.stderr.String(), "no TLS") {
+				t.Errorf("the warning does not say why: %q", m.stderr.String())
+			}
+		})
+	}
+}
+
+// lanAddress returns an IPv4 address of this machine that is not
+// loopback, or "" if it has none.
+func lanAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if ipNet, ok := a.(*net.IPNet); ok && ipNet.IP.To4() != nil && !ipNet.IP.IsLoopback() {
+			return ipNet.IP.String()
+		}
+	}
+	return ""
 }
 
 type lockedBuffer struct {

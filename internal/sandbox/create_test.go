@@ -113,6 +113,7 @@ func TestCreateAnswersTheNewKeyOnce(t *testing.T) {
 		Permissions: []string{"analytics", "balance", "sms"},
 		ValidUntil:  ptr("2030-06-01T10:00:00Z"),
 		CreatedAt:   "2030-01-15T09:30:01Z",
+		Revealable:  true,
 		KeyHint:     k.Key[28:],
 		Key:         k.Key, Secret: k.Secret,
 	}
@@ -263,6 +264,7 @@ func equalViews(a, b keyView) bool {
 	return a.ID == b.ID && a.Label == b.Label && a.Environment == b.Environment && a.Length == b.Length &&
 		slices.Equal(a.Permissions, b.Permissions) && equalPtr(a.ValidUntil, b.ValidUntil) &&
 		a.Expired == b.Expired && a.CreatedAt == b.CreatedAt && equalPtr(a.LastUsedAt, b.LastUsedAt) &&
+		equalPtr(a.LastRevealedAt, b.LastRevealedAt) && a.Revealable == b.Revealable &&
 		a.KeyHint == b.KeyHint && a.Key == b.Key && a.Secret == b.Secret
 }
 

@@ -13,10 +13,16 @@ import (
 	"strings"
 )
 
-const dataFileVersion = 1
+// dataFileVersion is the format written. Version 1 kept only hashes of
+// keys; it is still read, and its keys stay unreadable (see revealRefusal).
+const (
+	dataFileVersion       = 2
+	hashesOnlyFileVersion = 1
+)
 
-// dataFile is the persisted state. It holds hashes of keys and sealed
-// idempotency records, never a key or a secret in the clear.
+// dataFile is the persisted state. It holds hashes of keys, their keys and
+// secrets sealed under the key file's key, and sealed idempotency records;
+// never a key or a secret in the clear.
 type dataFile struct {
 	Version  int            `json:"version"`
 	Accounts []savedAccount `json:"accounts"`
@@ -66,8 +72,8 @@ func corrupt(path string, err error) error {
 // check refuses a file the sandbox could not have written, so that a damaged
 // file stops start-up instead of serving half a state.
 func (c *dataFile) check() error {
-	if c.Version != dataFileVersion {
-		return fmt.Errorf("version %d, want %d", c.Version, dataFileVersion)
+	if c.Version != dataFileVersion && c.Version != hashesOnlyFileVersion {
+		return fmt.Errorf("version %d, want %d or %d", c.Version, hashesOnlyFileVersion, dataFileVersion)
 	}
 	if len(c.Accounts) == 0 {
 		return errors.New("no accounts")
@@ -86,6 +92,9 @@ func (c *dataFile) check() error {
 		for _, k := range acc.Keys {
 			if err := checkSavedKey(k); err != nil {
 				return fmt.Errorf("account %s: %w", acc.ID, err)
+			}
+			if c.Version == hashesOnlyFileVersion && (k.Sealed != nil || k.LastRevealedAt != nil) {
+				return fmt.Errorf("account %s: key %s holds fields that version %d did not have", acc.ID, k.ID, hashesOnlyFileVersion)
 			}
 			if keyIDs[k.ID] || hashes[k.KeyHash] {
 				return fmt.Errorf("account %s: key %s is repeated", acc.ID, k.ID)
@@ -146,27 +155,35 @@ func isLowerHex(s string, n int) bool {
 	return true
 }
 
-// writeDataFile replaces the file so that a crash leaves either the old or
-// the new state: write a temporary file beside it, sync it, rename it over
-// the old one, then sync the directory so the rename itself survives.
 func writeDataFile(path string, content *dataFile) error {
 	data, err := json.MarshalIndent(content, "", "  ")
 	if err != nil {
 		return err
 	}
+	if err := replaceFile(path, append(data, '\n')); err != nil {
+		return fmt.Errorf("writing the data file: %w", err)
+	}
+	return nil
+}
+
+// replaceFile puts data at path so that a crash leaves either the old or
+// the new content, readable by the owner only: write a temporary file
+// beside it, sync it, rename it over the old one, then sync the directory
+// so the rename itself survives.
+func replaceFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("writing the data file: %w", err)
+		return err
 	}
 	tmpName := tmp.Name()
 	if err := writeAndSync(tmp, data); err != nil {
 		_ = os.Remove(tmpName)
-		return fmt.Errorf("writing the data file: %w", err)
+		return err
 	}
 	if err := os.Rename(tmpName, path); err != nil {
 		_ = os.Remove(tmpName)
-		return fmt.Errorf("writing the data file: %w", err)
+		return err
 	}
 	// The new file is in place: a failed sync of the directory may lose the
 	// rename in a crash, but reporting the write as failed would undo in
@@ -176,7 +193,7 @@ func writeDataFile(path string, content *dataFile) error {
 }
 
 func writeAndSync(f *os.File, data []byte) error {
-	_, err := f.Write(append(data, '\n'))
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}

@@ -10,14 +10,23 @@ import (
 )
 
 // faults makes the network and the gateway as unreliable as asked: a delay
-// before each request, and a share of requests answered with a 5xx, either
+// before each request, a share of requests answered with a 5xx, either
 // before the request is handled or after it (the write happened, its answer
-// is lost), so that clients meet both kinds for real.
+// is lost), and a delay of each answer after its request was handled, so
+// that clients meet every kind for real.
 type faults struct {
-	mu       sync.Mutex
-	latency  time.Duration
-	failRate float64
-	rolls    *seededRand
+	mu          sync.Mutex
+	latency     time.Duration
+	failRate    float64
+	answerDelay time.Duration
+	rolls       *seededRand
+}
+
+// fate is what the faults hold in store for one request.
+type fate struct {
+	latency     time.Duration
+	fault       fault
+	answerDelay time.Duration
 }
 
 type fault struct {
@@ -34,19 +43,27 @@ func (f *faults) set(latency time.Duration, failRate float64) {
 	f.failRate = min(max(failRate, 0), 1)
 }
 
+func (f *faults) setAnswerDelay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answerDelay = max(d, 0)
+}
+
 // next decides the fate of one request. Nothing is drawn while the fail
 // rate is 0, so turning faults on does not shift what came before.
-func (f *faults) next() (time.Duration, fault) {
+func (f *faults) next() fate {
 	f.mu.Lock()
-	latency, failRate := f.latency, f.failRate
+	ft := fate{latency: f.latency, answerDelay: f.answerDelay}
+	failRate := f.failRate
 	f.mu.Unlock()
 	if failRate == 0 || f.rolls.float64() >= failRate {
-		return latency, fault{}
+		return ft
 	}
-	return latency, fault{
+	ft.fault = fault{
 		status:        faultStatuses[f.rolls.intN(len(faultStatuses))],
 		afterHandling: f.rolls.intN(2) == 1,
 	}
+	return ft
 }
 
 func (ft fault) reply() reply {
@@ -57,8 +74,8 @@ func (ft fault) reply() reply {
 	return errorReply(&apiError{status: ft.status, code: "internal", message: message})
 }
 
-// waitUnlessGone waits d, or less if the client goes away, in which case
-// the request must not be handled at all.
+// waitUnlessGone waits d, or less if the client goes away, and says whether
+// the client is still there.
 func waitUnlessGone(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true

@@ -3,11 +3,14 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -215,4 +218,93 @@ func getRequest(t *testing.T, url string) *http.Request {
 		t.Fatal(err)
 	}
 	return req
+}
+
+// An answer delay holds the answer back after the write is on disk: a
+// client that gives up sooner loses the answer while the key exists, and a
+// retry with the same Idempotency-Key gets that key, not a second one.
+func TestAnswerDelayLosesTheAnswerNotTheWrite(t *testing.T) {
+	t.Parallel()
+	dataFile := filepath.Join(t.TempDir(), "state.json")
+	e := newEnv(t, sandbox.Options{DataFile: dataFile})
+	e.Server.SetAnswerDelay(time.Hour)
+
+	// The client gives up once the key is made, as one whose timeout is
+	// shorter than the delay would; giving up earlier could mean it never
+	// sent the request.
+	ctx, giveUp := context.WithCancel(context.Background())
+	defer giveUp()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.Endpoint+"/api_keys", strings.NewReader(`{"label":"made unseen"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Api-Key", rootKey)
+	req.Header.Set("Idempotency-Key", "lost-answer")
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			err = fmt.Errorf("answered %d despite an hour of answer delay", resp.StatusCode)
+		}
+		answered <- err
+	}()
+	waitForCount(t, e.Server, http.MethodPost, "/api_keys")
+	if raw, err := os.ReadFile(dataFile); err != nil || !strings.Contains(string(raw), "made unseen") {
+		t.Fatalf("the data file lacks the key whose answer is held back (%v)", err)
+	}
+	giveUp()
+	if err := <-answered; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the client that gave up: %v, want no answer", err)
+	}
+
+	e.Server.SetAnswerDelay(0)
+	st := e.Server.Stats()
+	if st.Count(http.MethodPost, "/api_keys", http.StatusCreated) != 1 || st.Count(http.MethodPost, "/api_keys", 499) != 0 {
+		t.Errorf("stats = %+v, want the delayed create counted once as 201", st.Requests)
+	}
+	retry := e.request(t, http.MethodPost, "/api_keys", rootKey, `{"label":"made unseen"}`, "Idempotency-Key", "lost-answer").want(t, http.StatusCreated)
+	if retry.Header.Get("Idempotent-Replayed") != "true" {
+		t.Error("the retry made a key instead of answering the first one")
+	}
+	if l := e.list(t, rootKey, ""); l.PagingMetadata.Total != 2 {
+		t.Errorf("keys = %q, want the first key and one made", ids(l.Data))
+	}
+}
+
+func TestAnswerDelayWaitsAfterHandling(t *testing.T) {
+	t.Parallel()
+	const delay = 50 * time.Millisecond
+	e := newEnv(t, sandbox.Options{AnswerDelay: delay})
+	started := time.Now()
+	e.request(t, http.MethodGet, "/balance", rootKey, "").want(t, http.StatusOK)
+	if took := time.Since(started); took < delay {
+		t.Errorf("answer came after %v, want at least the delay of %v", took, delay)
+	}
+	// Refusals wait too: every /api answer is delayed.
+	started = time.Now()
+	e.request(t, http.MethodGet, "/balance", "", "").wantError(t, http.StatusUnauthorized, "unauthorized", "")
+	if took := time.Since(started); took < delay {
+		t.Errorf("a 401 came after %v, want at least the delay of %v", took, delay)
+	}
+	// The stats are not: with an hour of delay they still answer.
+	e.Server.SetAnswerDelay(time.Hour)
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(e.URL + "/_sandbox/stats")
+	if err != nil {
+		t.Fatalf("the stats waited for the answer delay: %v", err)
+	}
+	resp.Body.Close()
+}
+
+// waitForCount waits until the stats count a request of method and route,
+// which happens as soon as it was handled.
+func waitForCount(t *testing.T, srv *sandbox.Server, method, route string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Stats().Count(method, route, 0) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s %s was handled within 10s", method, route)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

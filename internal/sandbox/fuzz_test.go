@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
@@ -45,6 +47,10 @@ func FuzzRequestBody(f *testing.F) {
 		`{"a":{"b":{"c":[1,2,{"d":null}]}}}`,
 		"\xef\xbb\xbf{\"label\":\"bom\"}",
 		`{"label":"ci",`,
+		`{"valid_until":"2030-01-15T10:30:00Z"}`,
+		`{"label":"retiring","valid_until":"2030-01-15T09:30:00.5Z"}`,
+		`{"valid_until":"2032-01-15T09:30:01Z","permissions":["sms"]}`,
+		`{"valid_until":""}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s), "")
@@ -73,6 +79,44 @@ func FuzzRequestBody(f *testing.F) {
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			checkFuzzAnswer(t, rec)
+		}
+	})
+}
+
+// keyPathMethods are the methods FuzzKeyPath sends, GET twice as often.
+var keyPathMethods = []string{http.MethodGet, http.MethodGet, http.MethodPatch, http.MethodDelete, http.MethodPost}
+
+// FuzzKeyPath sends arbitrary ids to the routes of one key and of its
+// credentials: the answer is never a 5xx, every error has the contract's
+// shape, and credentials come only for the one key there is, the first.
+func FuzzKeyPath(f *testing.F) {
+	for _, id := range []string{"{first}", "", "ak_AAAAAAAAAAAAAAAAAAAA", "..", "a/b", "%2F", "{first}/credentials", " ", "\x00"} {
+		f.Add(uint8(0), id, true)
+		f.Add(uint8(2), id, false)
+	}
+	f.Fuzz(func(t *testing.T, method uint8, id string, credentials bool) {
+		srv, err := sandbox.New(sandbox.Options{APIKeys: []string{rootKey}, Clock: clock.NewManual(epoch)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = strings.ReplaceAll(id, "{first}", firstKeyID(t, srv))
+		target := "/api/api_keys/" + url.PathEscape(id)
+		if credentials {
+			target += "/credentials"
+		}
+		req, err := http.NewRequest(keyPathMethods[int(method)%len(keyPathMethods)], "http://sandbox"+target, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Api-Key", rootKey)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code == http.StatusNoContent {
+			return
+		}
+		checkFuzzAnswer(t, rec)
+		if credentials && rec.Code == http.StatusOK && !strings.Contains(rec.Body.String(), `"key":"`+rootKey+`"`) {
+			t.Fatalf("credentials of %q answered %s, which is not the first key", id, rec.Body)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -47,7 +46,7 @@ func (s *Server) listKeys(c *call) reply {
 		HasMore: q.offset+len(page) < len(matching),
 	}}
 	for _, k := range page {
-		list.Data = append(list.Data, k.view(c.now))
+		list.Data = append(list.Data, s.view(c, k))
 	}
 	return jsonReply(http.StatusOK, list)
 }
@@ -137,11 +136,11 @@ func (s *Server) createKey(c *call) reply {
 			message: "the account holds " + strconv.Itoa(s.quota) + " keys already; delete one first"})
 	}
 
-	k, key, secret, mintErr := s.mintKey(spec, c.now)
+	k, key, secret, mintErr := s.mintKey(c.account, spec, c.now)
 	if mintErr != nil {
 		return errorReply(internalError("no key could be made; nothing was created"))
 	}
-	created := k.view(c.now)
+	created := s.view(c, k)
 	created.Key, created.Secret = key, secret
 	out := jsonReply(http.StatusCreated, created)
 
@@ -164,9 +163,9 @@ func (s *Server) createKey(c *call) reply {
 	return out
 }
 
-// mintKey makes a key to spec. The key and secret it returns exist nowhere
-// else: the record keeps only the key's hash and its last characters.
-func (s *Server) mintKey(spec keySpec, now time.Time) (*apiKey, string, string, error) {
+// mintKey makes a key to spec. The record keeps the key's hash and last
+// characters in the clear, the key and secret only sealed.
+func (s *Server) mintKey(acc *account, spec keySpec, now time.Time) (*apiKey, string, string, error) {
 	id, err := s.newKeyID()
 	if err != nil {
 		return nil, "", "", err
@@ -179,7 +178,7 @@ func (s *Server) mintKey(spec keySpec, now time.Time) (*apiKey, string, string, 
 	if err != nil {
 		return nil, "", "", err
 	}
-	return &apiKey{
+	k := &apiKey{
 		ID:          id,
 		Label:       spec.label,
 		Environment: spec.environment,
@@ -189,7 +188,11 @@ func (s *Server) mintKey(spec keySpec, now time.Time) (*apiKey, string, string, 
 		CreatedAt:   wholeSeconds(now),
 		KeyHint:     key[len(key)-keyHintLength:],
 		KeyHash:     hash,
-	}, key, secret, nil
+	}
+	if err := s.sealCredentials(acc, k, key, secret); err != nil {
+		return nil, "", "", err
+	}
+	return k, key, secret, nil
 }
 
 // newKey draws a key whose hash no other key has, so a key always names
@@ -245,9 +248,12 @@ func (s *Server) getKey(c *call) reply {
 	if !found {
 		return errorReply(keyNotFound)
 	}
-	return jsonReply(http.StatusOK, k.view(c.now))
+	return jsonReply(http.StatusOK, s.view(c, k))
 }
 
+// patchKey changes a key's label, permissions or valid_until. Only new
+// scopes need the caller to hold them: a label or an earlier expiry takes
+// nothing more than the api_keys scope, since neither widens a key.
 func (s *Server) patchKey(c *call) reply {
 	k, found := c.account.keys[c.id]
 	if !found {
@@ -257,32 +263,27 @@ func (s *Server) patchKey(c *call) reply {
 	if err != nil {
 		return errorReply(err)
 	}
-	label, permissions := k.Label, k.Permissions
-	if req.label != nil {
-		if err := checkLabel(*req.label); err != nil {
-			return errorReply(err)
-		}
-		label = *req.label
+	change, err := req.validate(c.now, k)
+	if err != nil {
+		return errorReply(err)
 	}
 	if req.hasPermissions {
-		if permissions, err = checkPermissions(req.permissions); err != nil {
-			return errorReply(err)
-		}
-		if err := checkGrant(c.key, permissions); err != nil {
+		if err := checkGrant(c.key, change.permissions); err != nil {
 			return errorReply(err)
 		}
 	}
-	if label == k.Label && slices.Equal(permissions, k.Permissions) {
-		return jsonReply(http.StatusOK, k.view(c.now))
+	if !change.changes(k) {
+		return jsonReply(http.StatusOK, s.view(c, k))
 	}
 
 	before := *k
-	k.Label, k.Permissions = label, permissions
+	k.Label, k.Permissions, k.ValidUntil = change.label, change.permissions, change.validUntil
 	if err := s.persist(c.now); err != nil {
 		*k = before
 		return errorReply(internalError("the change could not be saved; the key is as it was"))
 	}
-	return jsonReply(http.StatusOK, k.view(c.now))
+	s.notePurge(k)
+	return jsonReply(http.StatusOK, s.view(c, k))
 }
 
 func (s *Server) deleteKey(c *call) reply {

@@ -34,10 +34,11 @@ type env struct {
 
 func newEnv(t *testing.T, opts sandbox.Options) *env {
 	t.Helper()
-	c := clock.NewManual(epoch)
 	if opts.Clock == nil {
-		opts.Clock = c
+		opts.Clock = clock.NewManual(epoch)
 	}
+	// A test that brings its own clock moves it through e.clock too.
+	c, _ := opts.Clock.(*clock.Manual)
 	if opts.APIKeys == nil {
 		opts.APIKeys = []string{rootKey}
 	}
@@ -173,18 +174,20 @@ func checkErrorShape(body []byte) string {
 
 // keyView is the ApiKey object as the contract defines it.
 type keyView struct {
-	ID          string   `json:"id"`
-	Label       string   `json:"label"`
-	Environment string   `json:"environment"`
-	Length      int      `json:"length"`
-	Permissions []string `json:"permissions"`
-	ValidUntil  *string  `json:"valid_until"`
-	Expired     bool     `json:"expired"`
-	CreatedAt   string   `json:"created_at"`
-	LastUsedAt  *string  `json:"last_used_at"`
-	KeyHint     string   `json:"key_hint"`
-	Key         string   `json:"key"`
-	Secret      string   `json:"secret"`
+	ID             string   `json:"id"`
+	Label          string   `json:"label"`
+	Environment    string   `json:"environment"`
+	Length         int      `json:"length"`
+	Permissions    []string `json:"permissions"`
+	ValidUntil     *string  `json:"valid_until"`
+	Expired        bool     `json:"expired"`
+	CreatedAt      string   `json:"created_at"`
+	LastUsedAt     *string  `json:"last_used_at"`
+	LastRevealedAt *string  `json:"last_revealed_at"`
+	Revealable     bool     `json:"revealable"`
+	KeyHint        string   `json:"key_hint"`
+	Key            string   `json:"key"`
+	Secret         string   `json:"secret"`
 }
 
 type keyList struct {
@@ -221,6 +224,39 @@ func (e *env) list(t *testing.T, key, query string) keyList {
 	var l keyList
 	e.request(t, http.MethodGet, "/api_keys"+query, key, "").want(t, http.StatusOK).decode(t, &l)
 	return l
+}
+
+// credentialsView is the answer of GET /api_keys/{id}/credentials.
+type credentialsView struct {
+	ID     string `json:"id"`
+	Key    string `json:"key"`
+	Secret string `json:"secret"`
+}
+
+// credentials reads a key's credentials, which must come exactly in the
+// contract's shape and never be cached.
+func (e *env) credentials(t *testing.T, key, id string) credentialsView {
+	t.Helper()
+	var c credentialsView
+	a := e.request(t, http.MethodGet, "/api_keys/"+id+"/credentials", key, "").want(t, http.StatusOK)
+	a.decode(t, &c)
+	if got := a.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("credentials Cache-Control = %q, want no-store", got)
+	}
+	if c.ID != id || !alnumPattern.MatchString(c.Key) || len(c.Key) < 16 || len(c.Secret) != 64 || !alnumPattern.MatchString(c.Secret) {
+		t.Errorf("credentials of %s = %+v, want its id, a key and a 64-character secret", id, c)
+	}
+	return c
+}
+
+// firstKeyIDOf returns the id of the account's first key, labelled default.
+func firstKeyIDOf(t *testing.T, e *env) string {
+	t.Helper()
+	l := e.list(t, e.APIKey, "?label=default")
+	if len(l.Data) != 1 {
+		t.Fatalf("keys labelled default = %q, want one", ids(l.Data))
+	}
+	return l.Data[0].ID
 }
 
 func ids(keys []keyView) []string {

@@ -30,19 +30,23 @@ const (
 	maxKeyLength  = 64
 )
 
-// apiKey is a key as the sandbox keeps it: the key itself is gone once the
-// create response is sent, only its hash remains to recognise it.
+// apiKey is a key as the sandbox keeps it, in memory and in the data file:
+// its hash recognises the key, and the key and secret themselves exist only
+// sealed, for GET /api_keys/{id}/credentials.
 type apiKey struct {
-	ID          string     `json:"id"`
-	Label       string     `json:"label"`
-	Environment string     `json:"environment"`
-	Length      int        `json:"length"`
-	Permissions []string   `json:"permissions"`
-	ValidUntil  *time.Time `json:"valid_until"`
-	CreatedAt   time.Time  `json:"created_at"`
-	LastUsedAt  *time.Time `json:"last_used_at"`
-	KeyHint     string     `json:"key_hint"`
-	KeyHash     string     `json:"key_sha256"`
+	ID             string     `json:"id"`
+	Label          string     `json:"label"`
+	Environment    string     `json:"environment"`
+	Length         int        `json:"length"`
+	Permissions    []string   `json:"permissions"`
+	ValidUntil     *time.Time `json:"valid_until"`
+	CreatedAt      time.Time  `json:"created_at"`
+	LastUsedAt     *time.Time `json:"last_used_at"`
+	LastRevealedAt *time.Time `json:"last_revealed_at,omitempty"`
+	KeyHint        string     `json:"key_hint"`
+	KeyHash        string     `json:"key_sha256"`
+	// Sealed is nil for a key stored by a sandbox that kept only hashes.
+	Sealed []byte `json:"sealed_credentials,omitempty"`
 }
 
 func hashKey(key string) string {
@@ -59,34 +63,46 @@ func (k *apiKey) holds(scope string) bool {
 	return found
 }
 
-// apiKeyView is the ApiKey object of the contract.
-type apiKeyView struct {
-	ID          string   `json:"id"`
-	Label       string   `json:"label"`
-	Environment string   `json:"environment"`
-	Length      int      `json:"length"`
-	Permissions []string `json:"permissions"`
-	ValidUntil  *string  `json:"valid_until"`
-	Expired     bool     `json:"expired"`
-	CreatedAt   string   `json:"created_at"`
-	LastUsedAt  *string  `json:"last_used_at"`
-	KeyHint     string   `json:"key_hint"`
-	Key         string   `json:"key,omitempty"`
-	Secret      string   `json:"secret,omitempty"`
+// purgeable says the gateway has forgotten the key: it expired at least
+// purgeAfter ago.
+func (k *apiKey) purgeable(now time.Time) bool {
+	return k.ValidUntil != nil && !k.ValidUntil.Add(purgeAfter).After(now)
 }
 
-func (k *apiKey) view(now time.Time) apiKeyView {
+// apiKeyView is the ApiKey object of the contract.
+type apiKeyView struct {
+	ID             string   `json:"id"`
+	Label          string   `json:"label"`
+	Environment    string   `json:"environment"`
+	Length         int      `json:"length"`
+	Permissions    []string `json:"permissions"`
+	ValidUntil     *string  `json:"valid_until"`
+	Expired        bool     `json:"expired"`
+	CreatedAt      string   `json:"created_at"`
+	LastUsedAt     *string  `json:"last_used_at"`
+	LastRevealedAt *string  `json:"last_revealed_at"`
+	Revealable     bool     `json:"revealable"`
+	KeyHint        string   `json:"key_hint"`
+	Key            string   `json:"key,omitempty"`
+	Secret         string   `json:"secret,omitempty"`
+}
+
+// view is the ApiKey object of k as the calling key sees it: revealable
+// depends on who asks.
+func (s *Server) view(c *call, k *apiKey) apiKeyView {
 	return apiKeyView{
-		ID:          k.ID,
-		Label:       k.Label,
-		Environment: k.Environment,
-		Length:      k.Length,
-		Permissions: slices.Clone(k.Permissions),
-		ValidUntil:  formatOptionalTime(k.ValidUntil),
-		Expired:     k.expired(now),
-		CreatedAt:   formatTime(k.CreatedAt),
-		LastUsedAt:  formatOptionalTime(k.LastUsedAt),
-		KeyHint:     k.KeyHint,
+		ID:             k.ID,
+		Label:          k.Label,
+		Environment:    k.Environment,
+		Length:         k.Length,
+		Permissions:    slices.Clone(k.Permissions),
+		ValidUntil:     formatOptionalTime(k.ValidUntil),
+		Expired:        k.expired(c.now),
+		CreatedAt:      formatTime(k.CreatedAt),
+		LastUsedAt:     formatOptionalTime(k.LastUsedAt),
+		LastRevealedAt: formatOptionalTime(k.LastRevealedAt),
+		Revealable:     s.revealRefusal(c.key, k) == nil,
+		KeyHint:        k.KeyHint,
 	}
 }
 

@@ -30,7 +30,8 @@ func TestPatch(t *testing.T) {
 		{name: "null counts as absent", body: `{"label":null,"permissions":null}`, status: 200, wantLabel: "before", wantPerms: []string{"balance", "sms"}},
 		{name: "environment is immutable", body: `{"environment":"sandbox"}`, status: 422, code: "immutable_field", field: "environment"},
 		{name: "length is immutable", body: `{"label":"after","length":32}`, status: 422, code: "immutable_field", field: "length"},
-		{name: "valid_until is immutable", body: `{"valid_until":"2030-02-01T00:00:00Z"}`, status: 422, code: "immutable_field", field: "valid_until"},
+		{name: "created_at is immutable", body: `{"created_at":"2030-02-01T00:00:00Z"}`, status: 422, code: "immutable_field", field: "created_at"},
+		{name: "revealable is immutable", body: `{"revealable":false}`, status: 422, code: "immutable_field", field: "revealable"},
 		{name: "id is immutable", body: `{"id":"ak_x"}`, status: 422, code: "immutable_field", field: "id"},
 		{name: "an unknown field is immutable too", body: `{"colour":"red"}`, status: 422, code: "immutable_field", field: "colour"},
 		{name: "label empty", body: `{"label":""}`, status: 422, code: "validation_failed", field: "label"},
@@ -61,7 +62,7 @@ func TestPatch(t *testing.T) {
 			var got keyView
 			a.want(t, http.StatusOK).decode(t, &got)
 			want := keyView{ID: k.ID, Label: tt.wantLabel, Environment: "live", Length: 64, Permissions: tt.wantPerms,
-				CreatedAt: k.CreatedAt, KeyHint: k.KeyHint}
+				CreatedAt: k.CreatedAt, Revealable: true, KeyHint: k.KeyHint}
 			if !equalViews(got, want) {
 				t.Errorf("patched key = %+v, want %+v", got, want)
 			}
@@ -264,6 +265,13 @@ func TestRoutesAndMethods(t *testing.T) {
 		{http.MethodGet, "/api/sms", 405, "method_not_allowed", "POST"},
 		{http.MethodOptions, "/api/sms", 405, "method_not_allowed", "POST"},
 		{http.MethodPost, "/_sandbox/stats", 405, "method_not_allowed", "GET"},
+		{http.MethodPost, "/api" + id + "/credentials", 405, "method_not_allowed", "GET"},
+		{http.MethodDelete, "/api" + id + "/credentials", 405, "method_not_allowed", "GET"},
+		{http.MethodGet, "/api/api_keys//credentials", 404, "unknown_path", ""},
+		{http.MethodGet, "/api/api_keys/credentials", 404, "not_found", ""},
+		{http.MethodGet, "/api" + id + "/credentials/", 404, "unknown_path", ""},
+		{http.MethodGet, "/api" + id + "/secret", 404, "unknown_path", ""},
+		{http.MethodGet, "/api/api_keys/a/b/credentials", 404, "unknown_path", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

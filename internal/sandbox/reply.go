@@ -39,7 +39,8 @@ func (rp reply) write(w http.ResponseWriter, requestID string) {
 		h[name] = values
 	}
 	h.Set("X-Request-Id", requestID)
-	// Create responses carry a key and a secret; no answer is worth caching.
+	// Creates and credentials reads carry a key and a secret; no answer is
+	// worth caching.
 	h.Set("Cache-Control", "no-store")
 	if rp.body != nil {
 		h.Set("Content-Type", "application/json")
@@ -84,7 +85,7 @@ func validationFailed(field, format string, args ...any) *apiError {
 
 func immutableField(field string) *apiError {
 	return &apiError{status: http.StatusUnprocessableEntity, code: "immutable_field", field: field,
-		message: fmt.Sprintf("%s cannot be changed; only label and permissions can", field)}
+		message: fmt.Sprintf("%s cannot be changed; only label, permissions and valid_until can", field)}
 }
 
 func forbidden(format string, args ...any) *apiError {

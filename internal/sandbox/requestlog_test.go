@@ -33,16 +33,20 @@ func TestRequestLog(t *testing.T) {
 		t.Fatalf("create: %d %s", created.Code, created.Body)
 	}
 	serve(http.MethodGet, "/api/api_keys/"+k.ID, "")
+	revealed := serve(http.MethodGet, "/api/api_keys/"+k.ID+"/credentials", "")
+	if !strings.Contains(revealed.Body.String(), k.Secret) {
+		t.Fatalf("credentials: %d %s", revealed.Code, revealed.Body)
+	}
 	serve(http.MethodGet, "/api/api_keys/"+k.Key, "") // a key where no key belongs
 	serve(http.MethodGet, "/api/%0Ainjected", "")
 
 	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("log has %d lines, want 4:\n%s", len(lines), log.String())
+	if len(lines) != 5 {
+		t.Fatalf("log has %d lines, want 5:\n%s", len(lines), log.String())
 	}
 	line := regexp.MustCompile(`^(GET|POST) (\S+) (\d{3}) \S+ (req_[A-Za-z0-9]+)$`)
-	wantPaths := []string{"/api/api_keys", "/api/api_keys/" + k.ID, "/api/api_keys/[redacted]", "/api/%0Ainjected"}
-	wantStatus := []string{"201", "200", "404", "404"}
+	wantPaths := []string{"/api/api_keys", "/api/api_keys/" + k.ID, "/api/api_keys/" + k.ID + "/credentials", "/api/api_keys/[redacted]", "/api/%0Ainjected"}
+	wantStatus := []string{"201", "200", "200", "404", "404"}
 	for i, l := range lines {
 		m := line.FindStringSubmatch(l)
 		if m == nil {

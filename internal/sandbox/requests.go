@@ -180,6 +180,38 @@ func checkPermissions(perms []string) ([]string, *apiError) {
 }
 
 func checkValidUntil(value string, now time.Time) (time.Time, *apiError) {
+	t, err := parseValidUntil(value, now)
+	if err != nil {
+		return t, err
+	}
+	if t.After(now.AddDate(2, 0, 0)) {
+		return time.Time{}, validationFailed("valid_until", "valid_until must lie at most 2 years ahead")
+	}
+	return t, nil
+}
+
+// checkBroughtForward judges the valid_until of a PATCH, which may only
+// bring the key's expiry forward. The key's current valid_until again is
+// no change, so that a retried PATCH whose first answer was lost succeeds.
+func checkBroughtForward(value string, now time.Time, current *time.Time) (time.Time, *apiError) {
+	if current == nil {
+		return checkValidUntil(value, now)
+	}
+	if t, err := time.Parse(time.RFC3339, value); err == nil && wholeSeconds(t).Equal(*current) {
+		return *current, nil
+	}
+	t, err := parseValidUntil(value, now)
+	if err != nil {
+		return t, err
+	}
+	if !t.Before(*current) {
+		return time.Time{}, validationFailed("valid_until", "valid_until can only be brought forward, to before the key's current valid_until %s", formatTime(*current))
+	}
+	return t, nil
+}
+
+// parseValidUntil reads an RFC 3339 time in whole seconds that lies ahead.
+func parseValidUntil(value string, now time.Time) (time.Time, *apiError) {
 	t, err := time.Parse(time.RFC3339, value)
 	if err != nil {
 		return time.Time{}, validationFailed("valid_until", "valid_until must be an RFC 3339 time such as 2030-01-31T12:00:00Z")
@@ -187,9 +219,6 @@ func checkValidUntil(value string, now time.Time) (time.Time, *apiError) {
 	t = wholeSeconds(t)
 	if !t.After(now) {
 		return time.Time{}, validationFailed("valid_until", "valid_until must lie in the future")
-	}
-	if t.After(now.AddDate(2, 0, 0)) {
-		return time.Time{}, validationFailed("valid_until", "valid_until must lie at most 2 years ahead")
 	}
 	return t, nil
 }
@@ -209,6 +238,7 @@ type patchRequest struct {
 	label          *string
 	permissions    []string
 	hasPermissions bool
+	validUntil     *string
 }
 
 func decodePatch(body []byte) (patchRequest, *apiError) {
@@ -223,6 +253,8 @@ func decodePatch(body []byte) (patchRequest, *apiError) {
 			req.label, err = optionalString(m)
 		case "permissions":
 			req.permissions, req.hasPermissions, err = optionalStrings(m)
+		case "valid_until":
+			req.validUntil, err = optionalString(m)
 		default:
 			err = immutableField(m.name)
 		}
@@ -231,4 +263,42 @@ func decodePatch(body []byte) (patchRequest, *apiError) {
 		}
 	}
 	return req, nil
+}
+
+// keyChange is what a valid PATCH makes of a key's changeable fields.
+type keyChange struct {
+	label       string
+	permissions []string
+	validUntil  *time.Time
+}
+
+func (req patchRequest) validate(now time.Time, k *apiKey) (keyChange, *apiError) {
+	change := keyChange{label: k.Label, permissions: k.Permissions, validUntil: k.ValidUntil}
+	if req.label != nil {
+		if err := checkLabel(*req.label); err != nil {
+			return change, err
+		}
+		change.label = *req.label
+	}
+	if req.hasPermissions {
+		perms, err := checkPermissions(req.permissions)
+		if err != nil {
+			return change, err
+		}
+		change.permissions = perms
+	}
+	if req.validUntil != nil {
+		t, err := checkBroughtForward(*req.validUntil, now, k.ValidUntil)
+		if err != nil {
+			return change, err
+		}
+		change.validUntil = &t
+	}
+	return change, nil
+}
+
+func (change keyChange) changes(k *apiKey) bool {
+	sameExpiry := change.validUntil == nil && k.ValidUntil == nil ||
+		change.validUntil != nil && k.ValidUntil != nil && change.validUntil.Equal(*k.ValidUntil)
+	return change.label != k.Label || !slices.Equal(change.permissions, k.Permissions) || !sameExpiry
 }

@@ -43,6 +43,9 @@ var (
 		{method: http.MethodPatch, scope: scopeAPIKeys, takeBody: true, handle: (*Server).patchKey},
 		{method: http.MethodDelete, scope: scopeAPIKeys, handle: (*Server).deleteKey},
 	}}
+	credentialsRoute = route{template: "/api_keys/{id}/credentials", endpoints: []endpoint{
+		{method: http.MethodGet, scope: scopeAPIKeys, handle: (*Server).readCredentials},
+	}}
 	balanceRoute = route{template: "/balance", endpoints: []endpoint{
 		{method: http.MethodGet, scope: scopeBalance, handle: (*Server).balance},
 	}}
@@ -61,10 +64,21 @@ func matchRoute(apiPath string) (*route, string) {
 	case "/sms":
 		return &smsRoute, ""
 	}
-	if id, ok := strings.CutPrefix(apiPath, "/api_keys/"); ok && id != "" && !strings.Contains(id, "/") {
-		return &keyRoute, id
+	rest, ok := strings.CutPrefix(apiPath, "/api_keys/")
+	if !ok {
+		return nil, ""
+	}
+	if id, ok := strings.CutSuffix(rest, "/credentials"); ok && validPathID(id) {
+		return &credentialsRoute, id
+	}
+	if validPathID(rest) {
+		return &keyRoute, rest
 	}
 	return nil, ""
+}
+
+func validPathID(id string) bool {
+	return id != "" && !strings.Contains(id, "/")
 }
 
 func (rt *route) endpoint(method string) *endpoint {

@@ -15,24 +15,32 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
 )
 
 // Options configure a Server. The zero value serves one account from memory
-// with no rate limit and no faults.
+// with no rate limit and no faults, and lets keys be read again.
 type Options struct {
 	Clock     clock.Clock // nil: clock.System()
 	Rand      io.Reader   // nil: crypto/rand.Reader
 	Accounts  int         // 0 means 1, or as many as APIKeys names
 	APIKeys   []string    // first keys of the accounts, in order; missing ones are random
 	KeyQuota  int         // 0 means 100
-	DataFile  string      // "" keeps everything in memory
+	DataFile  string      // "" keeps everything in memory; its key file is DataFile + ".key"
 	RateLimit int         // requests/s per account, burst 2N; 0 = off (the CLI's default is 20)
 	Latency   time.Duration
 	FailRate  float64
-	Log       io.Writer // request log lines; nil = none
+	// AnswerDelay holds every /api answer back this long after the request
+	// was handled and its write is on disk, so that a client that gives up
+	// sooner loses the answer of a write that happened.
+	AnswerDelay time.Duration
+	// DisableReveal plays an account that has turned reading keys again
+	// off: GET /api_keys/{id}/credentials answers 403 reveal_disabled.
+	DisableReveal bool
+	Log           io.Writer // request log lines; nil = none
 }
 
 // Server is the sandbox as an http.Handler. It is safe for concurrent use.
@@ -46,6 +54,9 @@ type Server struct {
 	faults   *faults
 	limiter  *rateLimiter
 	stats    *statsCounter
+	sealer   sealer
+
+	revealAllowed atomic.Bool
 
 	// mu guards the accounts and their keys. A request holds it from
 	// authentication to its answer, so that two requests never interleave
@@ -57,6 +68,8 @@ type Server struct {
 	// it goes to disk with the next write or at Close, not with each read.
 	usageUnsaved bool
 	firstKeys    []string
+	// purgeDue is the earliest time a key is due to be purged; zero: none.
+	purgeDue time.Time
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -95,16 +108,13 @@ func New(opts Options) (*Server, error) {
 	}
 	s.faults = &faults{rolls: rolls}
 	s.faults.set(opts.Latency, opts.FailRate)
+	s.faults.setAnswerDelay(opts.AnswerDelay)
+	s.revealAllowed.Store(!opts.DisableReveal)
 
-	if s.dataFile != "" {
-		content, err := loadDataFile(s.dataFile)
-		if err != nil {
-			return nil, err
-		}
-		if content != nil {
-			s.restore(content)
-		}
+	if err := s.load(); err != nil {
+		return nil, err
 	}
+	s.purge(s.clock.Now())
 	if err := s.openAccounts(opts.accountCount(), opts.APIKeys); err != nil {
 		return nil, err
 	}
@@ -112,6 +122,34 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// load restores the data file, if there is one, with its seal key; without
+// one the seal key is new and lives as long as the process.
+func (s *Server) load() error {
+	var content *dataFile
+	var key []byte
+	var err error
+	if s.dataFile != "" {
+		if content, err = loadDataFile(s.dataFile); err != nil {
+			return err
+		}
+		if key, err = s.openSealKey(content); err != nil {
+			return err
+		}
+	} else {
+		key = make([]byte, sealKeySize)
+		if err := s.secrets.read(key); err != nil {
+			return fmt.Errorf("reading the random source: %w", err)
+		}
+	}
+	if s.sealer, err = newSealer(key); err != nil {
+		return err
+	}
+	if content == nil {
+		return nil
+	}
+	return s.restore(content)
 }
 
 func (o *Options) check() error {
@@ -126,6 +164,8 @@ func (o *Options) check() error {
 		return errors.New("sandbox: RateLimit must not be negative")
 	case o.Latency < 0:
 		return errors.New("sandbox: Latency must not be negative")
+	case o.AnswerDelay < 0:
+		return errors.New("sandbox: AnswerDelay must not be negative")
 	case !(o.FailRate >= 0 && o.FailRate <= 1):
 		return errors.New("sandbox: FailRate must lie between 0 and 1")
 	}
@@ -160,6 +200,18 @@ func (s *Server) APIKeys() []string {
 // instance between the steps of a test.
 func (s *Server) SetFaults(latency time.Duration, failRate float64) {
 	s.faults.set(latency, failRate)
+}
+
+// SetAnswerDelay changes how long every /api answer is held back after its
+// request was handled; 0 answers at once.
+func (s *Server) SetAnswerDelay(d time.Duration) {
+	s.faults.setAnswerDelay(d)
+}
+
+// SetRevealAllowed turns reading keys again (GET /api_keys/{id}/credentials)
+// on or off for every account, as an account's security setting would.
+func (s *Server) SetRevealAllowed(allowed bool) {
+	s.revealAllowed.Store(allowed)
 }
 
 // SetRateLimit changes the requests per second each account may make
@@ -206,32 +258,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.record(r, out.status, time.Since(started), requestID)
 }
 
-// serveAPI runs a request through the injected latency and faults. It
-// reports false when the client went away before the request was handled.
+// serveAPI runs a request through the injected latency, faults and answer
+// delay. It reports false when the client went away before the request was
+// handled; one that leaves during the answer delay was handled, and counts
+// with the status it was to hear.
 func (s *Server) serveAPI(r *http.Request) (reply, bool) {
 	rt, id := matchRoute(strings.TrimPrefix(r.URL.Path, apiPrefix))
 	template := unmatchedRoute
 	if rt != nil {
 		template = rt.template
 	}
-	latency, ft := s.faults.next()
-	if latency > 0 {
+	fate := s.faults.next()
+	if fate.latency > 0 || fate.answerDelay > 0 {
 		// Go's server notices a client that hangs up only once the request
-		// body has been read, so read it before the wait.
+		// body has been read, so read it before any wait.
 		r.Body = bufferBody(r.Body)
 	}
-	if !waitUnlessGone(r.Context(), latency) {
+	if !waitUnlessGone(r.Context(), fate.latency) {
 		s.stats.add(r.Method, template, statusClientGone)
 		return reply{}, false
 	}
 	var out reply
-	if ft.status == 0 || ft.afterHandling {
+	if fate.fault.status == 0 || fate.fault.afterHandling {
 		out = s.handleAPI(r, rt, id)
 	}
-	if ft.status != 0 {
-		out = ft.reply()
+	if fate.fault.status != 0 {
+		out = fate.fault.reply()
 	}
 	s.stats.add(r.Method, template, out.status)
+	waitUnlessGone(r.Context(), fate.answerDelay)
 	return out, true
 }
 
@@ -252,6 +307,7 @@ func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
+	s.purgeAndSave(now)
 	cred, ok := s.authenticate(r, now)
 	if !ok {
 		return errorReply(errUnauthorized)

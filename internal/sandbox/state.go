@@ -10,20 +10,27 @@ import (
 
 var errRepeatingRandom = errors.New("the random source keeps repeating itself")
 
-// restore takes over the state of a data file that check has accepted.
-func (s *Server) restore(content *dataFile) {
+// restore takes over the state of a data file that check has accepted,
+// once more refusing it if a sealed key does not open or belongs elsewhere.
+func (s *Server) restore(content *dataFile) error {
 	for _, saved := range content.Accounts {
 		acc := newAccount(saved.ID)
 		acc.firstKeyID = saved.FirstKeyID
 		for _, k := range saved.Keys {
-			acc.keys[k.ID] = k
-			s.byHash[k.KeyHash] = credential{account: acc, key: k}
+			if k.Sealed != nil {
+				if _, err := s.openCredentials(acc, k); err != nil {
+					return fmt.Errorf("the data file %s does not go with the key file %s, or one of them is corrupt (key %s: %w); both were left untouched",
+						s.dataFile, sealKeyPath(s.dataFile), k.ID, err)
+				}
+			}
+			s.addKey(acc, k)
 		}
 		for _, rec := range saved.Idempotency {
 			acc.idempotency[rec.Index] = rec.idempotencyRecord
 		}
 		s.accounts = append(s.accounts, acc)
 	}
+	return nil
 }
 
 // openAccounts makes sure there are n accounts (a data file may hold more;
@@ -52,12 +59,18 @@ func (s *Server) openAccounts(n int, given []string) error {
 	return nil
 }
 
-// issueFirstKey returns the account's first key: a live key holding every
-// scope. Only its hash is ever stored, so after a restart the sandbox cannot
-// know it again: unless the same key is given once more, the first key
-// record is re-keyed (id and created_at stay), or re-created if it was
-// deleted.
-func (s *Server) issueFirstKey(acc *account, key string, now time.Time) (string, error) {
+// issueFirstKey returns the account's first key. A stored first key stays
+// as it is, unless another key is given: then its record is re-keyed (id,
+// label and created_at stay) back to a live key holding every scope. A
+// first key stored as a hash only can be kept only by giving it again; it
+// is then sealed, so that it can be read from now on.
+func (s *Server) issueFirstKey(acc *account, given string, now time.Time) (string, error) {
+	first := acc.keys[acc.firstKeyID]
+	if given == "" && first != nil && first.Sealed != nil {
+		stored, err := s.openCredentials(acc, first)
+		return stored.Key, err
+	}
+	key := given
 	if key == "" {
 		var err error
 		if key, err = s.secrets.alphanumeric(generatedKeySize); err != nil {
@@ -66,12 +79,14 @@ func (s *Server) issueFirstKey(acc *account, key string, now time.Time) (string,
 	}
 	hash := hashKey(key)
 	if owner, taken := s.byHash[hash]; taken {
-		if owner.account == acc && owner.key.ID == acc.firstKeyID {
+		if owner.account != acc || owner.key != first {
+			return "", fmt.Errorf("the API key is already used by key %s", owner.key.ID)
+		}
+		if first.Sealed != nil {
 			return key, nil
 		}
-		return "", fmt.Errorf("the API key is already used by key %s", owner.key.ID)
+		return key, s.sealFirstKey(acc, first, key)
 	}
-	first := acc.keys[acc.firstKeyID]
 	if first == nil {
 		id, err := s.newKeyID()
 		if err != nil {
@@ -90,7 +105,19 @@ func (s *Server) issueFirstKey(acc *account, key string, now time.Time) (string,
 	first.KeyHint = key[len(key)-keyHintLength:]
 	first.KeyHash = hash
 	s.byHash[hash] = credential{account: acc, key: first}
-	return key, nil
+	return key, s.sealFirstKey(acc, first, key)
+}
+
+// sealFirstKey gives the first key a secret of its own and seals both.
+func (s *Server) sealFirstKey(acc *account, first *apiKey, key string) error {
+	secret, err := s.secrets.alphanumeric(secretLength)
+	if err == nil {
+		err = s.sealCredentials(acc, first, key, secret)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the random source: %w", err)
+	}
+	return nil
 }
 
 // maxDraws bounds the redraws of an id or key that is taken already. With a
@@ -124,6 +151,7 @@ func (s *Server) keyIDTaken(id string) bool {
 func (s *Server) addKey(acc *account, k *apiKey) {
 	acc.keys[k.ID] = k
 	s.byHash[k.KeyHash] = credential{account: acc, key: k}
+	s.notePurge(k)
 }
 
 func (s *Server) removeKey(acc *account, k *apiKey) {

@@ -20,17 +20,21 @@ func TestStats(t *testing.T) {
 	e.request(t, http.MethodPut, "/api_keys/"+k.ID, rootKey, "").want(t, http.StatusMethodNotAllowed)
 	e.request(t, http.MethodGet, "/nowhere", rootKey, "").want(t, http.StatusNotFound)
 	e.request(t, http.MethodGet, "/balance", "", "").want(t, http.StatusUnauthorized)
+	e.credentials(t, rootKey, k.ID)
+	e.request(t, http.MethodGet, "/api_keys/ak_AAAAAAAAAAAAAAAAAAAA/credentials", rootKey, "").want(t, http.StatusNotFound)
 	e.Server.SetFaults(0, 1)
 	faulted := e.request(t, http.MethodDelete, "/api_keys/"+k.ID, rootKey, "")
 	e.Server.SetFaults(0, 0)
 
-	want := sandbox.Stats{Total: 8, Requests: []sandbox.RequestCount{
+	want := sandbox.Stats{Total: 10, Requests: []sandbox.RequestCount{
 		{Method: "GET", Route: "(unmatched)", Status: 404, Count: 1},
 		{Method: "POST", Route: "/api_keys", Status: 201, Count: 1},
 		{Method: "DELETE", Route: "/api_keys/{id}", Status: faulted.Status, Count: 1},
 		{Method: "GET", Route: "/api_keys/{id}", Status: 200, Count: 2},
 		{Method: "GET", Route: "/api_keys/{id}", Status: 404, Count: 1},
 		{Method: "PUT", Route: "/api_keys/{id}", Status: 405, Count: 1},
+		{Method: "GET", Route: "/api_keys/{id}/credentials", Status: 200, Count: 1},
+		{Method: "GET", Route: "/api_keys/{id}/credentials", Status: 404, Count: 1},
 		{Method: "GET", Route: "/balance", Status: 401, Count: 1},
 	}}
 
