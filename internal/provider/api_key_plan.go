@@ -21,11 +21,13 @@ import (
 // plan shows it and create_before_destroy and replace_triggered_by
 // elsewhere see it.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() {
+	if r.data == nil {
 		return
 	}
 	now := r.data.clock.Now()
 	switch {
+	case req.Plan.Raw.IsNull():
+		r.planDestroy(ctx, req, resp, now)
 	case req.State.Raw.IsNull():
 		r.planCreate(ctx, req, resp, now)
 	case req.Plan.Raw.Equal(req.State.Raw):
@@ -34,6 +36,43 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	default:
 		r.planUpdate(ctx, req, resp, now)
 	}
+}
+
+// planDestroy says where a destroy will retire the key rather than delete
+// it. Terraform 1.3 and later plan destroys through the provider; a
+// replacement is told in planUpdate, and one that only Terraform knows of
+// (-replace, taint, replace_triggered_by) at apply.
+func (r *apiKeyResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if notice := retirement(state, now); notice != "" {
+		resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
+	}
+}
+
+// retirement tells when a key with retire_after that is destroyed now stops
+// working, or is "" for a key that is deleted or has expired.
+func retirement(state apiKeyResourceModel, now time.Time) string {
+	if !isKnown(state.RetireAfter) || !isKnown(state.ID) {
+		return ""
+	}
+	window, _ := time.ParseDuration(state.RetireAfter.ValueString())
+	until := wholeSeconds(now.Add(window))
+	if expiry, known := expiryOf(state); known {
+		if !expiry.After(now) {
+			return ""
+		}
+		if !expiry.After(until) {
+			until = expiry
+		}
+	}
+	return fmt.Sprintf("The key %s will not be deleted: it is retired, and keeps working until about %s "+
+		"(retire_after %s after the apply), so that services that still hold it have time to take the new "+
+		"one. To delete it at once, remove retire_after and apply first.",
+		state.ID.ValueString(), until.Format(time.RFC3339), formatDuration(window))
 }
 
 // planCreate shows at plan what is known before the key exists: its expiry
@@ -78,18 +117,31 @@ func (m *apiKeyResourceModel) planCredentialsFor(recipient types.String) {
 }
 
 // planUnchanged handles a key whose configuration has not changed: only
-// time can change its plan.
+// time can change its plan, and the credentials of an imported key that
+// the gateway will show again.
 func (r *apiKeyResource) planUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
-	var id, rotateBefore types.String
-	var validUntil, expiresAt timetypes.RFC3339
-	for name, target := range map[string]any{"id": &id, "rotate_before": &rotateBefore, "valid_until": &validUntil, "expires_at": &expiresAt} {
+	var state apiKeyResourceModel
+	for name, target := range map[string]any{
+		"id": &state.ID, "rotate_before": &state.RotateBefore, "valid_until": &state.ValidUntil,
+		"expires_at": &state.ExpiresAt, "retire_after": &state.RetireAfter,
+		"key": &state.Key, "encrypted_key": &state.EncryptedKey,
+	} {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), target)...)
 	}
+	revealable, diags := readRevealable(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if reason := rotationDue(id, validUntil, expiresAt, rotateBefore, now, &resp.Diagnostics); reason != nil {
-		reason.apply(ctx, resp)
+	if state.imported() && revealable {
+		r.planUpdate(ctx, req, resp, now)
+		return
+	}
+	if due := rotationDue(state.ID, state.ValidUntil, state.ExpiresAt, state.RotateBefore, now, &resp.Diagnostics); due != nil {
+		due.apply(ctx, resp)
+		if notice := retirement(state, now); notice != "" {
+			resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
+		}
 	}
 }
 
@@ -169,11 +221,14 @@ func (r *apiKeyResource) planUpdate(ctx context.Context, req resource.ModifyPlan
 	plan.Key, plan.Secret = state.Key, state.Secret
 	plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
 
+	revealable, diags := readRevealable(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+
 	var reasons []*replacement
 	reasons = append(reasons, planValidUntil(&plan, state, now, &resp.Diagnostics)...)
 	reasons = append(reasons, planValidFor(plan, state)...)
 	reasons = append(reasons, planTriggers(plan, state)...)
-	reasons = append(reasons, planRecipient(plan, state)...)
+	reasons = append(reasons, planCredentials(&plan, state, revealable)...)
 	if len(reasons) == 0 {
 		if due := rotationDue(state.ID, plan.ValidUntil, state.ExpiresAt, plan.RotateBefore, now, &resp.Diagnostics); due != nil {
 			reasons = append(reasons, due)
@@ -182,6 +237,11 @@ func (r *apiKeyResource) planUpdate(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	for _, reason := range reasons {
 		reason.apply(ctx, resp)
+	}
+	// Environment and length replace the key through their own modifiers.
+	replaced := len(reasons) > 0 || !plan.Environment.Equal(state.Environment) || !plan.Length.Equal(state.Length)
+	if notice := retirement(state, now); replaced && notice != "" {
+		resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
 	}
 }
 
@@ -272,14 +332,32 @@ func changedKeys(planned, prior types.Map) string {
 	return strings.Join(slices.Compact(names), ", ")
 }
 
-// planRecipient replaces the key when encryption_recipient changes, since
-// the key cannot be shown again to be encrypted anew, except when it is
-// first set on a key just imported, which has nothing to encrypt.
-func planRecipient(plan, state apiKeyResourceModel) []*replacement {
-	if plan.Recipient.Equal(state.Recipient) || (state.Recipient.IsNull() && state.imported()) {
+// planCredentials plans what state will hold of the key and its secret.
+// A recipient set, changed or removed changes the key in place: what state
+// holds in the clear is encrypted at apply, and what it holds only
+// encrypted is read again from the gateway, where the gateway lets the
+// provider's key. An imported key, which has neither, gets them at the next
+// apply the same way. Where the gateway will not show the key again, a
+// changed or removed recipient takes a new key.
+func planCredentials(plan *apiKeyResourceModel, state apiKeyResourceModel, revealable bool) []*replacement {
+	changed := !plan.Recipient.Equal(state.Recipient)
+	held := isKnown(state.Key) || isKnown(state.EncryptedKey)
+	switch {
+	case !changed && held:
+		return nil
+	case !held:
+		if revealable {
+			plan.planCredentialsFor(plan.Recipient)
+		}
+		return nil
+	case isKnown(state.Key) || revealable:
+		plan.planCredentialsFor(plan.Recipient)
 		return nil
 	}
-	return []*replacement{{attribute: path.Root("encryption_recipient")}}
+	return []*replacement{{attribute: path.Root("encryption_recipient"), warning: fmt.Sprintf("The key %s will "+
+		"be replaced by a new one because encryption_recipient changed: state holds it only encrypted to the "+
+		"old recipient, and the gateway does not let the provider's key read it again to encrypt it anew "+
+		"(the key's revealable is false).", state.ID.ValueString())}}
 }
 
 // imported tells a key that came into state by import: state holds its key

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 )
@@ -24,15 +25,39 @@ type apiKeyDataSource struct {
 	data *providerData
 }
 
+type apiKeyDataSourceModel struct {
+	apiKeySummaryModel
+	IncludeCredentials types.Bool   `tfsdk:"include_credentials"`
+	Key                types.String `tfsdk:"key"`
+	Secret             types.String `tfsdk:"secret"`
+}
+
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
 
 func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := apiKeySummaryAttributes(true)
+	attributes["include_credentials"] = schema.BoolAttribute{
+		MarkdownDescription: "Whether to read the key and its secret too (default `false`), where the gateway " +
+			"lets the provider's key (see `revealable`). They are then kept in state, as sensitive values, like " +
+			"every data source's results; to keep them out of state, use the `sms_api_key_credentials` " +
+			"ephemeral resource instead.",
+		Optional: true,
+	}
+	attributes["key"] = schema.StringAttribute{
+		MarkdownDescription: "With `include_credentials`: the key itself; else null.",
+		Computed:            true,
+		Sensitive:           true,
+	}
+	attributes["secret"] = schema.StringAttribute{
+		MarkdownDescription: "With `include_credentials`: the key's secret for verifying webhook signatures; else null.",
+		Computed:            true,
+		Sensitive:           true,
+	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up one API key by id. The key and its secret are never shown: the gateway " +
-			"shows them only once, when the key is created.",
-		Attributes: apiKeySummaryAttributes(true),
+		MarkdownDescription: "Looks up one API key by id, and optionally reads its key and secret again.",
+		Attributes:          attributes,
 	}
 }
 
@@ -44,11 +69,12 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if !d.data.requireClient(&resp.Diagnostics) {
 		return
 	}
-	var id string
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	var config apiKeyDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	id := config.ID.ValueString()
 
 	key, err := d.data.client.GetAPIKey(ctx, id)
 	if client.NotFound(err) {
@@ -61,5 +87,16 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "Unable to Read API Key", fmt.Sprintf("The provider could not read the key %s.", id), err, d.data)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newAPIKeySummary(key))...)
+	config.apiKeySummaryModel = newAPIKeySummary(key)
+	config.Key, config.Secret = types.StringNull(), types.StringNull()
+	if config.IncludeCredentials.ValueBool() {
+		creds, err := d.data.client.GetCredentials(ctx, id)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to Read API Key Credentials",
+				fmt.Sprintf("The gateway did not show the key and secret of %s again (include_credentials).", id), err, d.data)
+			return
+		}
+		config.Key, config.Secret = types.StringValue(creds.Key), types.StringValue(creds.Secret)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
 }

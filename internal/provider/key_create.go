@@ -2,11 +2,8 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 )
@@ -65,57 +62,4 @@ func (d *providerData) createKey(ctx context.Context, in client.CreateAPIKeyInpu
 		return createOutcome{err: err}
 	}
 	return createOutcome{pending: &pendingCreate{Request: req, SentAt: sentAt}, err: err}
-}
-
-// pendingCreate is kept in private state while the outcome of a create is
-// unknown. It holds what the gateway needs to replay it, and nothing
-// secret: the body names the label, environment, length, scopes and expiry.
-type pendingCreate struct {
-	Request client.CreateRequest `json:"request"`
-	SentAt  time.Time            `json:"sent_at"`
-}
-
-// privatePendingCreate is the private-state slot of a pendingCreate.
-const privatePendingCreate = "pending_create"
-
-// replayWindow is how long the gateway keeps an Idempotency-Key: after it,
-// a replay would make a new key rather than find the first.
-const replayWindow = 24 * time.Hour
-
-// privateData is the part of private state that the resource methods share:
-// GetKey and SetKey, as the framework's request and response types offer them.
-type privateData interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func readPendingCreate(ctx context.Context, private privateData) (*pendingCreate, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privatePendingCreate)
-	if diags.HasError() || len(raw) == 0 {
-		return nil, diags
-	}
-	var p pendingCreate
-	if err := json.Unmarshal(raw, &p); err != nil || p.Request.IdempotencyKey == "" {
-		diags.AddError("Unreadable Pending Create",
-			"The record of a create whose outcome is unknown could not be read back from private state. "+
-				"This is a bug in the provider; please report it.")
-		return nil, diags
-	}
-	return &p, diags
-}
-
-func writePendingCreate(ctx context.Context, private privateSetter, p *pendingCreate) diag.Diagnostics {
-	if p == nil {
-		return private.SetKey(ctx, privatePendingCreate, nil)
-	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Unable to Record Pending Create", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, privatePendingCreate, raw)
 }

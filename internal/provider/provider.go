@@ -227,6 +227,7 @@ func (p *smsProvider) DataSources(context.Context) []func() datasource.DataSourc
 func (p *smsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		newAPIKeyEphemeralResource,
+		newAPIKeyCredentialsEphemeralResource,
 	}
 }
 

@@ -33,6 +33,8 @@ type testEnv struct {
 	clock    clock.Clock
 	manual   *clock.Manual // the clock when it can be moved, else nil
 	sandbox  *sandbox.Server
+	local    *sandboxtest.Sandbox // the local sandbox, to take it down and up
+	ownKeyID string               // the local sandbox's first key, the tests' own
 	api      *client.Client
 }
 
@@ -45,13 +47,20 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 		manual := clock.NewManual(time.Now().UTC().Truncate(time.Second))
 		opts.Clock = manual
 		sb := sandboxtest.Start(t, opts)
-		env.endpoint, env.apiKey, env.clock, env.manual, env.sandbox = sb.Endpoint, sb.APIKey, manual, manual, sb.Server
+		env.endpoint, env.apiKey, env.clock, env.manual, env.sandbox, env.local = sb.Endpoint, sb.APIKey, manual, manual, sb.Server, sb
 	}
 	api, err := client.New(client.Config{Endpoint: env.endpoint, APIKey: env.apiKey, MaxRetries: 3})
 	if err != nil {
 		t.Fatalf("client for checks: %s", err)
 	}
 	env.api = api
+	if env.sandbox != nil {
+		keys, err := api.ListAPIKeys(context.Background(), client.ListAPIKeysInput{})
+		if err != nil || len(keys) != 1 {
+			t.Fatalf("a fresh sandbox holds %d keys (%v), want only its first", len(keys), err)
+		}
+		env.ownKeyID = keys[0].ID
+	}
 	return env
 }
 

@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -54,6 +57,7 @@ type apiKeyResourceModel struct {
 	ValidUntil       timetypes.RFC3339 `tfsdk:"valid_until"`
 	ValidFor         types.String      `tfsdk:"valid_for"`
 	RotateBefore     types.String      `tfsdk:"rotate_before"`
+	RetireAfter      types.String      `tfsdk:"retire_after"`
 	Key              types.String      `tfsdk:"key"`
 	Secret           types.String      `tfsdk:"secret"`
 	Recipient        types.String      `tfsdk:"encryption_recipient"`
@@ -73,10 +77,12 @@ func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "An API key of the gateway, for a service that sends SMS. The gateway shows the key " +
-			"and its webhook-signing secret when the key is created: they are kept in state as sensitive " +
-			"values. Any change to an input marked *replaces* creates a new key and then deletes the old one " +
-			"(use `create_before_destroy` to rotate without downtime).",
+		MarkdownDescription: "An API key of the gateway, for a service that sends SMS. The key and its " +
+			"webhook-signing secret are kept in state as sensitive values, or only encrypted (see " +
+			"`encryption_recipient`). Any change to an input marked *replaces* creates a new key and then " +
+			"deletes the old one, or retires it (see `retire_after`); use `create_before_destroy` and " +
+			"`retire_after` to rotate without downtime. An imported key gets its key and secret at the next " +
+			"apply where the gateway lets the provider's key read them again.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id, made by the gateway (such as `ak_…`).",
@@ -160,6 +166,19 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 				PlanModifiers: []planmodifier.String{sameDuration()},
 			},
+			"retire_after": schema.StringAttribute{
+				MarkdownDescription: "Retire the key instead of deleting it when Terraform destroys it (a " +
+					"replacement by any cause, removal from the configuration, `terraform destroy`): its expiry is " +
+					"brought forward to the time of the destroy plus this duration, such as `24h` (at least `1m`, " +
+					"at most two years), or left where it is when that is earlier. Services that still hold the " +
+					"old key keep working until then; the gateway deletes expired keys 30 days after they expire, " +
+					"and they count against the account's quota until then. Without it the key is deleted at " +
+					"once. To delete a key at once that has it, remove `retire_after` and apply before the " +
+					"destroy. Changes in place.",
+				Optional:      true,
+				Validators:    []validator.String{durationBetween(minRetireAfter, maxValidFor)},
+				PlanModifiers: []planmodifier.String{sameDuration()},
+			},
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the key stops working (RFC 3339), or null when it never expires. " +
 					"Known at plan for `valid_until`, at apply for `valid_for`.",
@@ -179,13 +198,14 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"key": schema.StringAttribute{
 				MarkdownDescription: "The key itself, sent by services in the `X-Api-Key` header. Null when " +
-					"`encryption_recipient` is set (see `encrypted_key`), and after an import.",
+					"`encryption_recipient` is set (see `encrypted_key`), and after an import until the next " +
+					"apply reads it, or for good where the gateway does not let the provider's key read it.",
 				Computed:  true,
 				Sensitive: true,
 			},
 			"secret": schema.StringAttribute{
 				MarkdownDescription: "The key's secret for verifying webhook signatures (64 characters). Null " +
-					"when `encryption_recipient` is set (see `encrypted_secret`), and after an import.",
+					"where `key` is.",
 				Computed:  true,
 				Sensitive: true,
 			},
@@ -193,9 +213,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "An [age](https://age-encryption.org) X25519 recipient (`age1…`, the public " +
 					"key that `age-keygen` prints; white space around it is ignored). When set, state holds the " +
 					"key and secret only encrypted to it, as `encrypted_key` and `encrypted_secret`, and `key` " +
-					"and `secret` stay null. Changing it replaces the key: the gateway cannot show the old key " +
-					"again to encrypt it anew. Set on a key just imported, which has no key in state, it " +
-					"applies from the next rotation on.",
+					"and `secret` stay null. Setting, changing or removing it changes the key in place: the key " +
+					"is encrypted anew from what state holds, or read again from the gateway (one request, at " +
+					"apply). Where the gateway does not let the provider's key read the key again, changing or " +
+					"removing it replaces the key, and the plan says why.",
 				Optional:      true,
 				Validators:    []validator.String{ageRecipient()},
 				PlanModifiers: []planmodifier.String{sameRecipient()},
@@ -311,6 +332,7 @@ func (r *apiKeyResource) keepCreated(ctx context.Context, plan apiKeyResourceMod
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.ID)...)
+	resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 	if out.err != nil {
 		addAPIError(&resp.Diagnostics, "API Key Created While Interrupted",
 			fmt.Sprintf("The gateway created the key %s, but the run was interrupted before its answer came. The "+
@@ -367,6 +389,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 	state.setFromAPI(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 }
 
 // resolvePending asks the gateway again what became of a create whose
@@ -400,6 +423,7 @@ func (r *apiKeyResource) resolvePending(ctx context.Context, state apiKeyResourc
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.ID)...)
 		resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, nil)...)
+		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 	case client.RefusedCreate(err):
 		// The gateway never made the key: there is nothing to keep.
 		resp.State.RemoveResource(ctx)
@@ -420,67 +444,175 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	var input client.UpdateAPIKeyInput
-	if !plan.Label.Equal(state.Label) {
-		label := plan.Label.ValueString()
-		input.Label = &label
-	}
-	if !plan.Permissions.Equal(state.Permissions) {
-		resp.Diagnostics.Append(plan.Permissions.ElementsAs(ctx, &input.Permissions, false)...)
-		slices.Sort(input.Permissions)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	if !plan.ExpiresAt.Equal(state.ExpiresAt) {
-		// Brought forward: ModifyPlan plans a later or cleared expiry as a
-		// replacement.
-		t, diags := plan.ExpiresAt.ValueRFC3339Time()
-		resp.Diagnostics.Append(diags...)
-		input.ValidUntil = &t
-	}
+	id := state.ID.ValueString()
+	input, diags := plan.updateInput(ctx, state)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	// Only these reach the gateway; the other inputs that change in place
-	// (rotate_before, rotation_triggers) live in state alone.
+	// (rotate_before, rotation_triggers, retire_after) live in state alone.
 	if input.Label != nil || input.Permissions != nil || input.ValidUntil != nil {
-		key, err := r.data.client.UpdateAPIKey(ctx, state.ID.ValueString(), input)
+		key, err := r.data.client.UpdateAPIKey(ctx, id, input)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Unable to Update API Key",
-				fmt.Sprintf("The provider could not update the key %s.", state.ID.ValueString()), err, r.data)
+				fmt.Sprintf("The provider could not update the key %s.", id), err, r.data)
 			return
 		}
 		plan.setFromAPI(key)
+		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
+	}
+	if plan.Key.IsUnknown() || plan.EncryptedKey.IsUnknown() {
+		r.keepCredentials(ctx, &plan, state, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+}
+
+// updateInput asks the gateway for what changed of what it keeps. An
+// expiry that changes in place is one brought forward: ModifyPlan plans a
+// later or cleared one as a replacement.
+func (m apiKeyResourceModel) updateInput(ctx context.Context, state apiKeyResourceModel) (client.UpdateAPIKeyInput, diag.Diagnostics) {
+	var in client.UpdateAPIKeyInput
+	var diags diag.Diagnostics
+	if !m.Label.Equal(state.Label) {
+		label := m.Label.ValueString()
+		in.Label = &label
+	}
+	if !m.Permissions.Equal(state.Permissions) {
+		diags.Append(m.Permissions.ElementsAs(ctx, &in.Permissions, false)...)
+		slices.Sort(in.Permissions)
+	}
+	if !m.ExpiresAt.Equal(state.ExpiresAt) {
+		t, d := m.ExpiresAt.ValueRFC3339Time()
+		diags.Append(d...)
+		in.ValidUntil = &t
+	}
+	return in, diags
+}
+
+// keepCredentials puts the key and secret into state as the plan asks,
+// encrypted to the planned recipient or not: from what state holds in the
+// clear, or else read again from the gateway. Where that fails, state keeps
+// what it held and the next plan asks again.
+func (r *apiKeyResource) keepCredentials(ctx context.Context, plan *apiKeyResourceModel, state apiKeyResourceModel, diags *diag.Diagnostics) {
+	plan.Key, plan.Secret = state.Key, state.Secret
+	plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
+	key, secret := state.Key.ValueString(), state.Secret.ValueString()
+	if !isKnown(state.Key) || !isKnown(state.Secret) {
+		creds, err := r.data.client.GetCredentials(ctx, state.ID.ValueString())
+		if err != nil {
+			addAPIError(diags, "Unable to Read API Key Credentials",
+				fmt.Sprintf("The provider could not read the key and secret of %s again.", state.ID.ValueString()), err, r.data)
+			return
+		}
+		key, secret = creds.Key, creds.Secret
+	}
+	recipient := plan.recipient(diags)
+	if diags.HasError() {
+		return
+	}
+	if err := plan.setSecrets(key, secret, recipient); err != nil {
+		diags.AddAttributeError(path.Root("encryption_recipient"), "Unable to Encrypt API Key",
+			fmt.Sprintf("The key %s could not be encrypted to encryption_recipient: %s. State keeps what it held.",
+				state.ID.ValueString(), err))
+		plan.Key, plan.Secret = state.Key, state.Secret
+		plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
+	}
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	if !r.data.requireClient(&resp.Diagnostics) {
 		return
 	}
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	pending, diags := readPendingCreate(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if pending != nil {
+	switch {
+	case pending != nil:
 		r.deletePending(ctx, pending, resp)
+	case isKnown(state.RetireAfter):
+		r.retire(ctx, state, &resp.Diagnostics)
+	default:
+		r.deleteKey(ctx, state.ID.ValueString(), &resp.Diagnostics)
+	}
+}
+
+func (r *apiKeyResource) deleteKey(ctx context.Context, id string, diags *diag.Diagnostics) {
+	err := r.data.client.DeleteAPIKey(ctx, id)
+	if err != nil && !client.NotFound(err) {
+		addAPIError(diags, "Unable to Delete API Key", fmt.Sprintf("The provider could not delete the key %s.", id), err, r.data)
+	}
+}
+
+// retire brings the key's expiry forward to now + retire_after instead of
+// deleting it, so that services still holding it keep working until then.
+// A key that expires earlier anyway is left as it is; one that has expired
+// or is gone is simply forgotten.
+func (r *apiKeyResource) retire(ctx context.Context, state apiKeyResourceModel, diags *diag.Diagnostics) {
+	id := state.ID.ValueString()
+	now := r.data.clock.Now()
+	// The schema validator has already proved that this parses.
+	window, _ := time.ParseDuration(state.RetireAfter.ValueString())
+	until := wholeSeconds(now.Add(window))
+	if expiry, known := expiryOf(state); known && !expiry.After(until) {
+		// The gateway never extends an expiry: one that state says has
+		// passed has passed.
+		if expiry.After(now) {
+			r.retiredAlready(ctx, id, until, now, diags)
+		}
 		return
 	}
-
-	err := r.data.client.DeleteAPIKey(ctx, id.ValueString())
-	if err != nil && !client.NotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete API Key",
-			fmt.Sprintf("The provider could not delete the key %s.", id.ValueString()), err, r.data)
+	_, err := r.data.client.UpdateAPIKey(ctx, id, client.UpdateAPIKeyInput{ValidUntil: &until})
+	switch {
+	case err == nil:
+		diags.AddWarning("API Key Retired",
+			fmt.Sprintf("The key %s was not deleted: it keeps working until %s (retire_after), and the gateway "+
+				"deletes it 30 days after that.", id, until.Format(time.RFC3339)))
+	case client.NotFound(err):
+	case refusedExpiry(err):
+		// State may not know of an expiry brought forward since, by hand or
+		// by an earlier attempt whose answer was lost.
+		r.retiredAlready(ctx, id, until, now, diags)
+	default:
+		addAPIError(diags, "Unable to Retire API Key",
+			fmt.Sprintf("The provider could not bring the expiry of the key %s forward to %s; the key is "+
+				"kept in state and still works.", id, until.Format(time.RFC3339)), err, r.data)
 	}
+}
+
+// retiredAlready checks a key whose expiry needs no bringing forward: it is
+// forgotten when it expires by until, and otherwise it is an error.
+func (r *apiKeyResource) retiredAlready(ctx context.Context, id string, until, now time.Time, diags *diag.Diagnostics) {
+	key, err := r.data.client.GetAPIKey(ctx, id)
+	switch {
+	case client.NotFound(err):
+		return
+	case err != nil:
+		addAPIError(diags, "Unable to Retire API Key",
+			fmt.Sprintf("The provider could not read the key %s to retire it; it is kept in state.", id), err, r.data)
+		return
+	case key.ValidUntil == nil || key.ValidUntil.After(until):
+		diags.AddError("Unable to Retire API Key",
+			fmt.Sprintf("The gateway refused to bring the expiry of the key %s forward to %s, and the key does "+
+				"not expire by then. It is kept in state and still works; try again.", id, until.Format(time.RFC3339)))
+	case key.ValidUntil.After(now):
+		diags.AddWarning("API Key Retired",
+			fmt.Sprintf("The key %s was not deleted: it keeps working until %s, its expiry, which is before "+
+				"retire_after would end.", id, key.ValidUntil.UTC().Format(time.RFC3339)))
+	}
+}
+
+// refusedExpiry is the gateway's refusal of a valid_until that is not
+// before the key's own.
+func refusedExpiry(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.Field == "valid_until"
 }
 
 // deletePending destroys what an unconfirmed create may have made: it asks
@@ -503,10 +635,8 @@ func (r *apiKeyResource) deletePending(ctx context.Context, pending *pendingCrea
 				"delete it yet; try again once the gateway answers.", err, r.data)
 		return
 	}
-	if err := r.data.client.DeleteAPIKey(ctx, key.ID); err != nil && !client.NotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete API Key",
-			fmt.Sprintf("The provider could not delete the key %s.", key.ID), err, r.data)
-	}
+	// Nothing can have used a key that was never confirmed: it goes at once.
+	r.deleteKey(ctx, key.ID, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -521,10 +651,48 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	resp.Diagnostics.AddWarning("API Key Secret Not Imported",
-		fmt.Sprintf("The gateway shows a key and its secret only when the key is created, so key and secret "+
-			"of the imported key %s stay null in state. If a service needs them, issue a new key with "+
-			"`terraform apply -replace=<address>`.", id))
+	if r.data != nil && r.data.client != nil {
+		r.explainImportedCredentials(ctx, id, &resp.Diagnostics)
+	}
+}
+
+// explainImportedCredentials says what becomes of an imported key's key and
+// secret. Import cannot see the configuration, and so cannot know whether
+// they must be encrypted: they are read at the next apply, which can.
+func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, id string, diags *diag.Diagnostics) {
+	key, err := r.data.client.GetAPIKey(ctx, id)
+	if err != nil {
+		// Read, which follows, reports a key that cannot be read.
+		return
+	}
+	if key.Revealable {
+		diags.AddWarning("API Key Secret Read At Next Apply",
+			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+
+				"the gateway and keeps them as the configuration says: encrypted when encryption_recipient is "+
+				"set, so that they never reach state in the clear.", id))
+		return
+	}
+	// The gateway refuses with the reason; being refused reads nothing.
+	_, refusal := r.data.client.GetCredentials(ctx, id)
+	why := revealRefusal(refusal, key, r.data)
+	diags.AddWarning("API Key Secret Not Imported",
+		fmt.Sprintf("The key and secret of the imported key %s stay null in state: %s. If a service needs "+
+			"them, issue a new key with `terraform apply -replace=<address>`.", id, why))
+}
+
+// revealRefusal says why the gateway will not show a key again.
+func revealRefusal(err error, key *client.APIKey, data *providerData) string {
+	var apiErr *client.APIError
+	switch {
+	case err == nil:
+		return "the gateway says the provider's key may not read it again"
+	case errors.As(err, &apiErr) && apiErr.Code == "reveal_disabled":
+		return "the account has turned reading keys again off"
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		return fmt.Sprintf("the provider's key may read only keys whose scopes it holds all of, and a sandbox key "+
+			"only sandbox keys; this key is %s and holds %s", key.Environment, strings.Join(key.Permissions, ", "))
+	}
+	return strings.TrimSuffix(remedy(err, data), ".")
 }
 
 // setIdentity records the key's identity where the client keeps one

@@ -20,6 +20,7 @@ const (
 	defaultKeyLength = 64
 	maxLabelLength   = 64
 	minValidFor      = time.Minute
+	minRetireAfter   = time.Minute
 	// maxValidFor is two years of 365 days, so that a duration never
 	// reaches past latestExpiry.
 	maxValidFor = 2 * 365 * 24 * time.Hour

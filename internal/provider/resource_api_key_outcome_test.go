@@ -1,0 +1,294 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/clitest"
+	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
+)
+
+// Whatever happens to the answer of a create, the account ends up holding
+// exactly the keys in state: none orphaned, none made twice.
+
+// impatient is a provider block that gives up on an answer after a second.
+const impatient = `
+provider "sms" {
+  request_timeout = "1s"
+  max_retries     = 1
+}
+`
+
+// impatientKey is a configuration of one key whose provider gives up on an
+// answer after a second.
+func impatientKey(t *testing.T, env *testEnv) string {
+	return config(impatient + fmt.Sprintf(`
+resource "sms_api_key" "test" {
+  label       = %q
+  environment = %q
+  permissions = ["balance"]
+}
+`, testLabel(t), env.keyEnvironment()))
+}
+
+// expectOnlyStateKeys checks that the account holds, besides the test's own
+// key, exactly the sms_api_key objects in state, and that each works.
+func (e *testEnv) expectOnlyStateKeys(s *terraform.State) error {
+	var inState []string
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type == "sms_api_key" {
+			inState = append(inState, rs.Primary.ID)
+		}
+	}
+	held, err := e.keysBesidesOwn(context.Background())
+	if err != nil {
+		return err
+	}
+	slices.Sort(inState)
+	if !slices.Equal(held, inState) {
+		return fmt.Errorf("the account holds keys %v, state holds %v", held, inState)
+	}
+	return nil
+}
+
+// keysBesidesOwn lists the ids of the sandbox account's keys but its first,
+// the test's own.
+func (e *testEnv) keysBesidesOwn(ctx context.Context) ([]string, error) {
+	keys, err := e.api.ListAPIKeys(ctx, client.ListAPIKeysInput{})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, k := range keys {
+		if k.ID != e.ownKeyID {
+			ids = append(ids, k.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// An answer that comes later than request_timeout allows is awaited once
+// more with the same request, so the apply succeeds with the one key made.
+func TestAccAPIKeyResource_lateAnswerIsAwaited(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	w := env.cli(t)
+	initialized(t, w, impatientKey(t, env))
+
+	env.sandbox.SetAnswerDelay(1500 * time.Millisecond)
+	w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	env.sandbox.SetAnswerDelay(0)
+	created := w.State().Managed("sms_api_key")
+	env.expectHeld(t, created)
+	if posts := env.sandbox.Stats().Count(http.MethodPost, "/api_keys", http.StatusCreated); posts < 2 {
+		t.Errorf("the gateway answered %d creates, want the first and at least one replay", posts)
+	}
+	w.MustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	env.expectHeld(t, nil)
+}
+
+// An answer lost for good leaves the request in state, tainted; once the
+// gateway answers again, the next apply adopts the key it made and
+// replaces it.
+func TestAccAPIKeyResource_lostAnswerIsResolvedLater(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{AnswerDelay: 8 * time.Second})
+	env.requireSandbox(t)
+	cfg := impatientKey(t, env)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: errorMatching("API Key Creation Unconfirmed", "the next plan or destroy asks the gateway again"),
+			},
+			{
+				PreConfig: func() { env.sandbox.SetAnswerDelay(0) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check:             env.expectOnlyStateKeys,
+				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
+			},
+		},
+	})
+}
+
+// A gateway that drops every connection, then comes back: the create is
+// unconfirmed, and the next apply leaves exactly one key.
+func TestAccAPIKeyResource_gatewayDownAndBack(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	cfg := impatientKey(t, env)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   env.local.Down,
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`API Key Creation Unconfirmed|Unable to Create API Key`),
+			},
+			{
+				PreConfig: func() {
+					if env.local.Dropped() == 0 {
+						t.Error("no request found the gateway down")
+					}
+					env.local.Up()
+				},
+				Config:            cfg,
+				Check:             env.expectOnlyStateKeys,
+				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
+			},
+		},
+	})
+}
+
+// Ctrl-C while several creates wait for their answers: each key the
+// gateway made is found and kept, tainted, or kept as an unconfirmed
+// request when even the last question gets no answer in time. The next
+// apply replaces them all, and the account holds exactly the keys in
+// state.
+func TestAccAPIKeyResource_interruptWithCreatesInFlight(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		answerDelay time.Duration
+		want        []string
+	}{
+		"answers found after the interrupt": {2 * time.Second, []string{"API Key Created While Interrupted", "The run was interrupted before the gateway answered"}},
+		"answers still missing":             {8 * time.Second, []string{"API Key Creation Unconfirmed", "The run was interrupted before the gateway answered"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const keys = 4
+			env := newTestEnv(t, sandbox.Options{})
+			env.requireSandbox(t)
+			w := env.cli(t)
+			initialized(t, w, config(fmt.Sprintf(`
+resource "sms_api_key" "k" {
+  count       = %d
+  label       = "in-flight-${count.index}"
+  permissions = ["balance"]
+}
+`, keys)))
+			env.sandbox.SetAnswerDelay(tc.answerDelay)
+			run, err := w.Start(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every key exists, and is counted, before its answer comes back.
+			waitFor(t, 60*time.Second, func() bool {
+				return env.sandbox.Stats().Count(http.MethodPost, "/api_keys", http.StatusCreated) == keys
+			})
+			if err := run.Interrupt(); err != nil {
+				t.Fatal(err)
+			}
+			interrupted := run.Wait()
+			if interrupted.ExitCode != 1 {
+				t.Fatalf("the interrupted apply: exit %d, want 1:\n%s", interrupted.ExitCode, interrupted)
+			}
+			expectOutput(t, interrupted, tc.want...)
+			for _, inst := range w.State().Managed("sms_api_key") {
+				if inst.Status != "tainted" {
+					t.Errorf("%s is %q after the interrupt, want tainted", inst.Address, inst.Status)
+				}
+			}
+			if n := len(w.State().Managed("sms_api_key")); n != keys {
+				t.Errorf("state holds %d keys after the interrupt, want all %d the gateway made", n, keys)
+			}
+
+			env.sandbox.SetAnswerDelay(0)
+			w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+			env.expectHeld(t, w.State().Managed("sms_api_key"))
+			w.MustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+			env.expectHeld(t, nil)
+		})
+	}
+}
+
+// expectHeld checks that the account holds, besides the test's own key,
+// exactly the keys of instances, none of them tainted.
+func (e *testEnv) expectHeld(t *testing.T, instances []clitest.Instance) {
+	t.Helper()
+	var inState []string
+	for _, inst := range instances {
+		if inst.Status != "" {
+			t.Errorf("%s is %s", inst.Address, inst.Status)
+		}
+		inState = append(inState, inst.Attr("id"))
+	}
+	slices.Sort(inState)
+	held, err := e.keysBesidesOwn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(held, inState) {
+		t.Errorf("the account holds keys %v, state holds %v", held, inState)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after within.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not so after %s", within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// An ephemeral key whose answer comes late is awaited too, used, and
+// deleted at close: no key outlives the run.
+func TestAccAPIKeyEphemeralResource_lateAnswerLeavesNoKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{AnswerDelay: 1500 * time.Millisecond})
+	env.requireSandbox(t)
+	label := testLabel(t)
+
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: config(impatient + fmt.Sprintf(`
+ephemeral "sms_api_key" "late" {
+  label       = %[1]q
+  permissions = ["api_keys"]
+}
+
+provider "sms" {
+  alias           = "late"
+  endpoint        = %[2]q
+  api_key         = ephemeral.sms_api_key.late.key
+  request_timeout = "10s"
+}
+
+data "sms_api_keys" "through_late" {
+  provider = sms.late
+  label    = %[1]q
+}
+`, label, env.endpoint)),
+			ConfigStateChecks: []statecheck.StateCheck{env.expectNoKeyLabelled(label)},
+		}},
+	})
+}
