@@ -254,3 +254,43 @@ func TestAccProvider_unknownHostFailsFast(t *testing.T) {
 		t.Errorf("the error says it was retried:\n%s", plan)
 	}
 }
+
+// Wherever a destroy will retire a key rather than delete it, the plan says
+// so, naming the key and until when it works; where only Terraform knows of
+// the replacement (-replace, taint), the apply says it.
+func TestAccAPIKeyResource_retirementIsAnnounced(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	w := env.cli(t)
+	cfg := func(release string) string {
+		return config(fmt.Sprintf(`
+resource "sms_api_key" "test" {
+  label        = "announced"
+  permissions  = ["balance"]
+  retire_after = "24h"
+
+  rotation_triggers = {
+    release = %q
+  }
+}
+`, release))
+	}
+	initialized(t, w, cfg("1"))
+	w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	id := w.State().Managed("sms_api_key")[0].Attr("id")
+	until := env.clock.Now().Add(24 * time.Hour).Format(time.RFC3339)
+	announced := []string{"Warning: API Key Will Be Retired", "The key " + id + " will not be deleted",
+		"keeps working until about " + until, "(retire_after 24h after the apply)"}
+
+	w.WriteFile("main.tf", cfg("2"))
+	expectOutput(t, w.MustRun("plan", "-input=false", "-no-color"), announced...)
+	expectOutput(t, w.MustRun("plan", "-destroy", "-input=false", "-no-color"), announced...)
+
+	w.WriteFile("main.tf", cfg("1"))
+	expectOutput(t, w.MustRun("apply", "-auto-approve", "-input=false", "-no-color", "-replace="+testKeyAddress),
+		"Warning: API Key Retired", "The key "+id+" was not deleted: it keeps working until "+until)
+	replacement := w.State().Managed("sms_api_key")[0].Attr("id")
+	expectOutput(t, w.MustRun("destroy", "-auto-approve", "-input=false", "-no-color"),
+		"The key "+replacement+" was not deleted")
+}

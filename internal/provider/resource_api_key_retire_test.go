@@ -1,0 +1,242 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
+)
+
+// A key with retire_after is retired instead of deleted: it keeps working
+// for that long after the apply that replaced or removed it.
+
+// retiring remembers the keys a test has seen, to follow them once they
+// have left state.
+type retiring struct {
+	env  *testEnv
+	keys []*client.APIKey // as the gateway made them, with key
+}
+
+// remember records the key that state holds now.
+func (r *retiring) remember(s *terraform.State) error {
+	rs, ok := s.RootModule().Resources[testKeyAddress]
+	if !ok {
+		return fmt.Errorf("%s is not in state", testKeyAddress)
+	}
+	r.keys = append(r.keys, &client.APIKey{ID: rs.Primary.ID, Key: rs.Primary.Attributes["key"]})
+	return nil
+}
+
+// expectWorksUntil checks that key n still authenticates and expires at
+// until.
+func (r *retiring) expectWorksUntil(n int, until func() time.Time) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		k := r.keys[n]
+		got, err := r.env.api.GetAPIKey(context.Background(), k.ID)
+		if err != nil {
+			return fmt.Errorf("key %d (%s): %w", n, k.ID, err)
+		}
+		if want := until().UTC(); got.ValidUntil == nil || !got.ValidUntil.Equal(want) {
+			return fmt.Errorf("key %d (%s) expires at %v, want %s", n, k.ID, got.ValidUntil, want.Format(time.RFC3339))
+		}
+		return r.expectAnswers(n, nil)
+	}
+}
+
+// expectAnswers checks what the gateway answers key n: nil when it works.
+func (r *retiring) expectAnswers(n int, want *int) error {
+	api, err := client.New(client.Config{Endpoint: r.env.endpoint, APIKey: r.keys[n].Key})
+	if err != nil {
+		return err
+	}
+	_, err = api.Balance(context.Background())
+	var apiErr *client.APIError
+	switch {
+	case want == nil && err != nil:
+		return fmt.Errorf("key %d (%s) no longer works: %w", n, r.keys[n].ID, err)
+	case want != nil && (!errors.As(err, &apiErr) || apiErr.StatusCode != *want):
+		return fmt.Errorf("key %d (%s) answers %v, want %d", n, r.keys[n].ID, err, *want)
+	}
+	return nil
+}
+
+func TestAccAPIKeyResource_retireAfter(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	r := &retiring{env: env}
+	cfg := func(release string) string {
+		return config(fmt.Sprintf(`
+resource "sms_api_key" "test" {
+  label        = %q
+  permissions  = ["balance"]
+  retire_after = "24h"
+
+  rotation_triggers = {
+    release = %q
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, testLabel(t), release))
+	}
+	unauthorized := http.StatusUnauthorized
+	var firstRetiredAt time.Time
+	now := env.clock.Now
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		// A destroy retires too: the last key works for a day more.
+		CheckDestroy: func(*terraform.State) error {
+			return r.expectWorksUntil(2, func() time.Time { return now().Add(24 * time.Hour) })(nil)
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg("1"), Check: r.remember},
+			{
+				Config: cfg("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: resource.ComposeTestCheckFunc(r.remember,
+					func(*terraform.State) error { firstRetiredAt = now(); return nil },
+					r.expectWorksUntil(0, func() time.Time { return now().Add(24 * time.Hour) }),
+					func(*terraform.State) error { return r.expectAnswers(1, nil) }),
+			},
+			{
+				// A second rotation within the window retires the second key
+				// and leaves the first to expire when it was going to.
+				PreConfig: func() { env.advance(time.Hour) },
+				Config:    cfg("3"),
+				Check: resource.ComposeTestCheckFunc(r.remember,
+					r.expectWorksUntil(0, func() time.Time { return firstRetiredAt.Add(24 * time.Hour) }),
+					r.expectWorksUntil(1, func() time.Time { return now().Add(24 * time.Hour) })),
+			},
+			{
+				PreConfig: func() { env.advance(25 * time.Hour) },
+				Config:    cfg("3"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error {
+					for n := range 2 {
+						if err := r.expectAnswers(n, &unauthorized); err != nil {
+							return err
+						}
+					}
+					return r.expectAnswers(2, nil)
+				},
+			},
+		},
+	})
+}
+
+// Removing a key from the configuration retires it too; so does removing
+// one whose expiry comes sooner, which keeps that expiry.
+func TestAccAPIKeyResource_retireOnRemoval(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	r := &retiring{env: env}
+	soon := env.clock.Now().Add(2 * time.Hour).Truncate(time.Second)
+	keys := config(fmt.Sprintf(`
+resource "sms_api_key" "test" {
+  label        = "long"
+  permissions  = ["balance"]
+  retire_after = "48h"
+}
+
+resource "sms_api_key" "soon" {
+  label        = "soon"
+  permissions  = ["balance"]
+  retire_after = "48h"
+  valid_until  = %q
+}
+`, soon.Format(time.RFC3339)))
+	var soonID string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: keys,
+				Check: resource.ComposeTestCheckFunc(r.remember, func(s *terraform.State) error {
+					soonID = s.RootModule().Resources["sms_api_key.soon"].Primary.ID
+					return nil
+				}),
+			},
+			{
+				Config: config(`resource "terraform_data" "left" {}`),
+				Check: resource.ComposeTestCheckFunc(
+					r.expectWorksUntil(0, func() time.Time { return env.clock.Now().Add(48 * time.Hour) }),
+					func(*terraform.State) error {
+						got, err := env.api.GetAPIKey(context.Background(), soonID)
+						if err != nil || got.ValidUntil == nil || !got.ValidUntil.Equal(soon) {
+							return fmt.Errorf("the key expiring sooner: %+v, %v; want it kept until %s", got, err, soon)
+						}
+						return nil
+					}),
+			},
+		},
+	})
+}
+
+// A fixed valid_until brought forward changes the key in place; pushed
+// back, or set on a key without one, as the gateway allows or not.
+func TestAccAPIKeyResource_validUntilBroughtForward(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	label := testLabel(t)
+	at := func(d time.Duration) string {
+		return env.clock.Now().Add(d).Truncate(time.Second).UTC().Format(time.RFC3339)
+	}
+	withExpiry := func(validUntil string) string {
+		extra := `  permissions = ["balance"]`
+		if validUntil != "" {
+			extra += fmt.Sprintf("\n  valid_until = %q", validUntil)
+		}
+		return apiKeyConfig(label, env.keyEnvironment(), extra)
+	}
+	action := func(cfg string, a plancheck.ResourceActionType, expiresAt string) resource.TestStep {
+		var expiry knownvalue.Check = knownvalue.Null()
+		if expiresAt != "" {
+			expiry = knownvalue.StringExact(expiresAt)
+		}
+		return resource.TestStep{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(testKeyAddress, a),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("expires_at"), expiry),
+				env.expectKeyWorks(),
+			},
+		}
+	}
+	week, day, twoDays := at(7*24*time.Hour), at(24*time.Hour), at(48*time.Hour)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			action(withExpiry(""), plancheck.ResourceActionCreate, ""),
+			action(withExpiry(week), plancheck.ResourceActionUpdate, week),
+			action(withExpiry(day), plancheck.ResourceActionUpdate, day),
+			action(withExpiry(twoDays), plancheck.ResourceActionDestroyBeforeCreate, twoDays),
+			action(withExpiry(""), plancheck.ResourceActionDestroyBeforeCreate, ""),
+		},
+	})
+}
