@@ -82,15 +82,22 @@ func TestAccAPIKeyResource_lifecycle(t *testing.T) {
 				ResourceName:      testKeyAddress,
 				ImportState:       true,
 				ImportStateVerify: true,
-				// The gateway shows key and secret only in the answer that
-				// created them, so an import cannot bring them back.
+				// Import cannot see whether the configuration wants the key
+				// and secret encrypted, so it leaves them to the next apply.
 				ImportStateVerifyIgnore: []string{"key", "secret"},
 			},
 			{
-				Config:          apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["sms", "balance"]`),
-				ResourceName:    testKeyAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
+				// An import block plans to read the key and secret again,
+				// which its import cannot: it sees no configuration.
+				Config:             apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["sms", "balance"]`),
+				ResourceName:       testKeyAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testKeyAddress, tfjsonpath.New("key")),
+				}},
 			},
 			{
 				Config: apiKeyConfig(label+"-renamed", env.keyEnvironment(), `  permissions = ["sms", "balance", "status"]`),
@@ -545,10 +552,11 @@ func TestAccAPIKeyResource_encrypted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: encryptedTo(first), ConfigStateChecks: opensTo(first)},
 			{
+				// The same key, read again and encrypted to the new recipient.
 				Config: encryptedTo(second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionUpdate),
 					},
 				},
 				ConfigStateChecks: opensTo(second),
@@ -591,10 +599,15 @@ func TestAccAPIKeyResource_identity(t *testing.T) {
 				},
 			},
 			{
-				Config:          cfg,
-				ResourceName:    testKeyAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				// As by id, the key and secret are read again at the apply.
+				Config:             cfg,
+				ResourceName:       testKeyAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionUpdate),
+				}},
 			},
 		},
 	})
@@ -602,7 +615,8 @@ func TestAccAPIKeyResource_identity(t *testing.T) {
 
 // A key made outside Terraform and adopted with an import block keeps
 // working: giving it rotation_triggers and an encryption_recipient in the
-// same change writes them down instead of replacing the key.
+// same change writes them down, and encrypts the key read again, instead
+// of replacing the key.
 func TestAccAPIKeyResource_importThenAdopt(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
@@ -649,7 +663,13 @@ resource "sms_api_key" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
 					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("key"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("encrypted_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("encrypted_key"), knownvalue.StringFunc(func(armored string) error {
+						got, err := decrypt(armored, identity)
+						if err == nil && got != existing.Key {
+							err = fmt.Errorf("encrypted_key opens to another key")
+						}
+						return err
+					})),
 					statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("rotation_triggers"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1")})),
 				},

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 	"github.com/sms-gateway/terraform-provider-sms/internal/clitest"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox/sandboxtest"
@@ -159,4 +161,57 @@ func TestAccFaultsReplace(t *testing.T) {
 
 	f.destroy(t, faultVars("first", 40))
 	f.expectFaultsOn(t, http.MethodPost, http.MethodGet, http.MethodDelete)
+}
+
+// retiringConfig is faultsConfig with keys that are retired, not deleted.
+var retiringConfig = strings.Replace(faultsConfig, "  length = var.length\n",
+	"  length = var.length\n  retire_after = \"24h\"\n", 1)
+
+// TestAccFaultsRetire replaces keys that have retire_after, and then
+// destroys their successors, while the gateway fails 30% of requests: no
+// old key may be deleted early and none forgotten. Each must still work
+// and expire a day after the apply that retired it, whatever answers were
+// lost on the way.
+func TestAccFaultsRetire(t *testing.T) {
+	t.Parallel()
+	f := newFaultyGateway(t)
+	f.w.WriteFile("main.tf", retiringConfig)
+	created := f.create(t)
+
+	replaceStart := time.Now()
+	apply(f.w, faultVars("first", 40)...)
+	replaceEnd := time.Now()
+	replaced := f.w.State().Managed("sms_api_key")
+	f.expectRetired(t, created, replaceStart, replaceEnd)
+
+	destroyStart := time.Now()
+	f.w.MustRun(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, faultVars("first", 40)...)...)
+	f.expectRetired(t, replaced, destroyStart, time.Now())
+	if left := f.w.State().Managed("sms_api_key"); len(left) != 0 {
+		t.Errorf("state still holds %d keys after destroy", len(left))
+	}
+	f.expectFaultsOn(t, http.MethodPost, http.MethodGet, http.MethodPatch)
+}
+
+// expectRetired checks that every key of instances still works and expires
+// 24 hours after a moment between from and to.
+func (f *faultyGateway) expectRetired(t *testing.T, instances []clitest.Instance, from, to time.Time) {
+	t.Helper()
+	held := map[string]client.APIKey{}
+	for _, k := range f.keys(t) {
+		held[k.ID] = k
+	}
+	earliest, latest := from.Add(24*time.Hour).Truncate(time.Second), to.Add(24*time.Hour)
+	for _, inst := range instances {
+		k, ok := held[inst.Attr("id")]
+		switch {
+		case !ok:
+			t.Errorf("%s: key %s was deleted, not retired", inst.Address, inst.Attr("id"))
+			continue
+		case k.ValidUntil == nil || k.ValidUntil.Before(earliest) || k.ValidUntil.After(latest):
+			t.Errorf("%s: key %s expires at %v, want between %s and %s", inst.Address, k.ID, k.ValidUntil,
+				earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
+		}
+		expectWorks(t, f.endpoint, inst.Attr("key"), inst.Address)
+	}
 }

@@ -191,14 +191,11 @@ func checkValidUntil(value string, now time.Time) (time.Time, *apiError) {
 }
 
 // checkBroughtForward judges the valid_until of a PATCH, which may only
-// bring the key's expiry forward. The key's current valid_until again is
-// no change, so that a retried PATCH whose first answer was lost succeeds.
+// bring the key's expiry forward: strictly before the current one, as the
+// contract says, so that the same time sent again is refused too.
 func checkBroughtForward(value string, now time.Time, current *time.Time) (time.Time, *apiError) {
 	if current == nil {
 		return checkValidUntil(value, now)
-	}
-	if t, err := time.Parse(time.RFC3339, value); err == nil && wholeSeconds(t).Equal(*current) {
-		return *current, nil
 	}
 	t, err := parseValidUntil(value, now)
 	if err != nil {

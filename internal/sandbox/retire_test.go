@@ -45,8 +45,8 @@ func TestPatchValidUntil(t *testing.T) {
 
 		{name: "brought forward", current: &current, body: `{"valid_until":"` + in(time.Hour) + `"}`, status: 200, want: ptr(in(time.Hour))},
 		{name: "brought forward by a second", current: &current, body: `{"valid_until":"` + rfc3339(current.Add(-time.Second)) + `"}`, status: 200, want: ptr(rfc3339(current.Add(-time.Second)))},
-		{name: "the same again changes nothing", current: &current, body: `{"valid_until":"` + rfc3339(current) + `"}`, status: 200, want: ptr(rfc3339(current))},
-		{name: "the same spelled otherwise", current: &current, body: `{"valid_until":"` + current.In(time.FixedZone("", -5*3600)).Format("2006-01-02T15:04:05") + `.5-05:00"}`, status: 200, want: ptr(rfc3339(current))},
+		{name: "the same again", current: &current, body: `{"valid_until":"` + rfc3339(current) + `"}`, status: 422, code: "validation_failed", field: "valid_until"},
+		{name: "the same spelled otherwise", current: &current, body: `{"valid_until":"` + current.In(time.FixedZone("", -5*3600)).Format("2006-01-02T15:04:05") + `.5-05:00"}`, status: 422, code: "validation_failed", field: "valid_until"},
 		{name: "pushed back by a second", current: &current, body: `{"valid_until":"` + rfc3339(current.Add(time.Second)) + `"}`, status: 422, code: "validation_failed", field: "valid_until"},
 		{name: "pushed back", current: &current, body: `{"valid_until":"` + rfc3339(current.Add(day)) + `"}`, status: 422, code: "validation_failed", field: "valid_until"},
 		{name: "forward but in the past", current: &current, body: `{"valid_until":"` + in(-time.Second) + `"}`, status: 422, code: "validation_failed", field: "valid_until"},
@@ -110,7 +110,7 @@ func TestRetiringNeedsOnlyTheAPIKeysScope(t *testing.T) {
 	// before the grant (403).
 	e.request(t, http.MethodPatch, "/api_keys/"+target.ID, keysOnly.Key, `{"permissions":["sms"],"valid_until":"`+rfc3339(epoch.Add(2*time.Hour))+`"}`).
 		wantError(t, http.StatusUnprocessableEntity, "validation_failed", "valid_until")
-	e.request(t, http.MethodPatch, "/api_keys/"+target.ID, keysOnly.Key, `{"permissions":["sms"],"valid_until":"`+until+`"}`).
+	e.request(t, http.MethodPatch, "/api_keys/"+target.ID, keysOnly.Key, `{"permissions":["sms"],"valid_until":"`+rfc3339(epoch.Add(30*time.Minute))+`"}`).
 		wantError(t, http.StatusForbidden, "forbidden", "")
 	if got := e.get(t, rootKey, target.ID); deref(got.ValidUntil) != until || len(got.Permissions) != 2 {
 		t.Errorf("target = %+v, want valid_until %s and both scopes", got, until)
