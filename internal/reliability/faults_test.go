@@ -191,6 +191,9 @@ func TestAccFaultsRetire(t *testing.T) {
 		t.Errorf("state still holds %d keys after destroy", len(left))
 	}
 	f.expectFaultsOn(t, http.MethodPost, http.MethodGet, http.MethodPatch)
+	// A PATCH whose answer was lost finds, on retry, the expiry it set.
+	t.Logf("PATCH refused on retry as already retired (422): %d",
+		f.sb.Server.Stats().Count(http.MethodPatch, "/api_keys/{id}", http.StatusUnprocessableEntity))
 }
 
 // expectRetired checks that every key of instances still works and expires
