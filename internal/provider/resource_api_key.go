@@ -140,9 +140,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"valid_until": schema.StringAttribute{
 				MarkdownDescription: "When the key stops working, as an RFC 3339 time such as " +
 					"`2027-06-30T00:00:00Z`: in the future and at most two years ahead; the gateway keeps " +
-					"whole seconds. Prefer `valid_for` for keys that rotate. Conflicts with `valid_for`. " +
-					"Changing it replaces the key. Once it has passed, the key stops working and plans warn " +
-					"about it; only a new `valid_until` (or `valid_for`) gives a new key.",
+					"whole seconds. Prefer `valid_for` for keys that rotate. Conflicts with `valid_for`. Moving " +
+					"it earlier while it is still ahead, or setting it on a key without one, changes the key in " +
+					"place; moving it later or removing it replaces the key, since the gateway only brings an " +
+					"expiry forward. Once it has passed, the key stops working and plans warn about it; only a " +
+					"later `valid_until` (or `valid_for`) gives a new key.",
 				CustomType:    timetypes.RFC3339Type{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{sameInstant()},

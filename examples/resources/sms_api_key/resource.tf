@@ -5,15 +5,17 @@ resource "sms_api_key" "checkout" {
 }
 
 # A key for CI smoke tests: sandbox messages are accepted, never delivered.
-# It works for 90 days and is replaced a week before it expires; with
-# create_before_destroy the old key works until the new one exists.
+# It works for 90 days and is replaced a week before it expires. With
+# create_before_destroy the new key exists before the old one goes, and
+# with retire_after the old one keeps working for a day after the rotation,
+# until every job has picked up the new one.
 resource "sms_api_key" "ci" {
   label         = "ci-smoke-tests"
   environment   = "sandbox"
-  length        = 32
   permissions   = ["sms"]
   valid_for     = "2160h"
   rotate_before = "168h"
+  retire_after  = "24h"
 
   lifecycle {
     create_before_destroy = true

@@ -17,9 +17,10 @@ variable "permissions" {
 }
 
 resource "sms_api_key" "this" {
-  label       = "${var.service}-service"
-  permissions = var.permissions
-  valid_for   = "2160h"
+  label        = "${var.service}-service"
+  permissions  = var.permissions
+  valid_for    = "2160h"
+  retire_after = "24h" # a replaced key works a day longer, for running services
 
   lifecycle {
     create_before_destroy = true
