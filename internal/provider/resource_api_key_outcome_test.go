@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,5 +293,55 @@ data "sms_api_keys" "through_late" {
 `, label, env.endpoint)),
 			ConfigStateChecks: []statecheck.StateCheck{env.expectNoKeyLabelled(label)},
 		}},
+	})
+}
+
+// A create answered without its secret made a key all the same: it is kept
+// in state, tainted, so the next apply replaces it rather than forget it.
+func TestAccAPIKeyResource_unusableAnswerKeepsTheKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	var broken atomic.Bool
+	broken.Store(true)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !broken.Load() || r.Method != http.MethodPost {
+			env.sandbox.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		env.sandbox.ServeHTTP(rec, r)
+		var created map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+			t.Errorf("decoding the sandbox's answer: %v", err)
+		}
+		delete(created, "secret")
+		w.Header().Set("X-Request-Id", rec.Header().Get("X-Request-Id"))
+		w.WriteHeader(rec.Code)
+		if err := json.NewEncoder(w).Encode(created); err != nil {
+			t.Errorf("writing the answer: %v", err)
+		}
+	}))
+	t.Cleanup(front.Close)
+	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), `  permissions = ["balance"]`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factoriesWithEnv(map[string]string{envEndpoint: front.URL + "/api", envAPIKey: env.apiKey}),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: errorMatching("Unable to Create API Key", "its answer could not be used", "marked tainted", "request id req_"),
+			},
+			{
+				PreConfig: func() { broken.Store(false) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check:             env.expectOnlyStateKeys,
+				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
+			},
+		},
 	})
 }
