@@ -30,3 +30,60 @@ cached_tool() {
   fi
   printf '%s\n' "$dir/$name"
 }
+
+# release_tool NAME MODULE PACKAGE prints the path of a tool that
+# tools/release/go.mod pins, building PACKAGE there once per version of
+# MODULE. Building inside that module uses its go.sum, so the tool and each
+# of its dependencies are the versions committed there, and the dependency
+# bot's updates of that file also rename the cached copy.
+release_tool() {
+  local name=$1 module=$2 package=$3 tools version
+  tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/release" && pwd)
+  version=$(cd "$tools" && go list -m -f '{{.Version}}' "$module")
+  build_release_tool() {
+    (cd "$tools" && go build -o "$1/$name" "$package")
+  }
+  cached_tool "$(cache_dir)/$name-$version" "$name" build_release_tool
+}
+
+# start_sandbox BIN DIR starts the sandbox API of the provider binary BIN
+# on a free loopback port, with its output in DIR, waits until it has
+# printed its address and key, and exports them as SMS_ENDPOINT and
+# SMS_API_KEY, replacing the caller's. stop_sandbox ends it; call that from
+# an EXIT trap too.
+start_sandbox() {
+  local bin=$1 dir=$2 tries line
+  # Created here, not by the redirection, which may not have happened when
+  # the loop below first reads it.
+  : >"$dir/sandbox.env"
+  "$bin" sandbox --listen 127.0.0.1:0 >"$dir/sandbox.env" 2>"$dir/sandbox.log" &
+  sandbox_pid=$!
+  # Wait for both whole lines, for at most ten seconds.
+  for ((tries = 0; ; tries++)); do
+    (($(wc -l <"$dir/sandbox.env") >= 2)) && break
+    if ! kill -0 "$sandbox_pid" 2>/dev/null || ((tries >= 100)); then
+      log "The sandbox did not start; its log follows."
+      cat "$dir/sandbox.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  unset SMS_ENDPOINT SMS_API_KEY
+  while IFS= read -r line; do
+    case ${line%%=*} in
+      SMS_ENDPOINT | SMS_API_KEY) export "${line%%=*}=${line#*=}" ;;
+    esac
+  done <"$dir/sandbox.env"
+  if [[ -z ${SMS_ENDPOINT:-} || -z ${SMS_API_KEY:-} ]]; then
+    log "The sandbox did not print SMS_ENDPOINT and SMS_API_KEY."
+    return 1
+  fi
+}
+
+stop_sandbox() {
+  if [[ -n ${sandbox_pid:-} ]]; then
+    kill "$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+    sandbox_pid=
+  fi
+}
