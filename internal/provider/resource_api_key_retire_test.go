@@ -67,7 +67,7 @@ func (r *retiring) expectAnswers(n int, want *int) error {
 	case want == nil && err != nil:
 		return fmt.Errorf("key %d (%s) no longer works: %w", n, r.keys[n].ID, err)
 	case want != nil && (!errors.As(err, &apiErr) || apiErr.StatusCode != *want):
-		return fmt.Errorf("key %d (%s) answers %v, want %d", n, r.keys[n].ID, err, *want)
+		return fmt.Errorf("key %d (%s) answers %w, want %d", n, r.keys[n].ID, err, *want)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ resource "sms_api_key" "soon" {
 					func(*terraform.State) error {
 						got, err := env.api.GetAPIKey(context.Background(), soonID)
 						if err != nil || got.ValidUntil == nil || !got.ValidUntil.Equal(soon) {
-							return fmt.Errorf("the key expiring sooner: %+v, %v; want it kept until %s", got, err, soon)
+							return fmt.Errorf("the key expiring sooner: %+v, %w; want it kept until %s", got, err, soon)
 						}
 						return nil
 					}),
