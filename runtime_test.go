@@ -42,3 +42,31 @@ func TestQuietLogLevels(t *testing.T) {
 		})
 	}
 }
+
+// The collection is tuned only when the user has not set GOGC; the limit
+// guards the raised target unless the user set one with GOMEMLIMIT.
+func TestGarbageCollectionTuning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		percent int
+		limit   int64
+	}{
+		{name: "nothing set", percent: 400, limit: 192 << 20},
+		{name: "GOGC", env: map[string]string{"GOGC": "100"}},
+		{name: "GOGC off", env: map[string]string{"GOGC": "off"}},
+		{name: "GOMEMLIMIT", env: map[string]string{"GOMEMLIMIT": "1GiB"}, percent: 400},
+		{name: "both", env: map[string]string{"GOGC": "50", "GOMEMLIMIT": "64MiB"}},
+		{name: "blank GOGC", env: map[string]string{"GOGC": " "}, percent: 400, limit: 192 << 20},
+		{name: "logs asked for", env: map[string]string{"TF_LOG": "TRACE"}, percent: 400, limit: 192 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := providerTuning(environment(tc.env))
+			if got.gcPercent != tc.percent || got.memoryLimit != tc.limit {
+				t.Errorf("GC target %d, memory limit %d; want %d, %d", got.gcPercent, got.memoryLimit, tc.percent, tc.limit)
+			}
+		})
+	}
+}
