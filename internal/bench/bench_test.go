@@ -189,6 +189,9 @@ func (o *overhead) contenders() []contender {
 }
 
 func (o *overhead) baseName() string {
+	if strings.HasPrefix(o.base.commit, o.base.revision) {
+		return "sms_api_key at " + o.base.commit
+	}
 	return fmt.Sprintf("sms_api_key at %s (%s)", o.base.revision, o.base.commit)
 }
 
