@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/provider"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
@@ -17,6 +19,10 @@ import (
 
 // version is set by the release build (goreleaser's ldflags).
 var version = "dev"
+
+// providerAddress is the provider's address in the registry, which
+// terraform-plugin-go also names the provider's log level after.
+const providerAddress = "registry.terraform.io/sms-gateway/sms"
 
 func main() {
 	if len(os.Args) > 1 {
@@ -39,11 +45,19 @@ func main() {
 		log.Fatal(err.Error())
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/sms-gateway/sms",
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := serve(debug); err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// serve serves the provider as providerserver.Serve would, with the
+// framework's server wrapped so that it lets go of each call's context.
+func serve(debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer {
+		return releaseContexts(providerserver.NewProtocol6(provider.New(version)())())
+	}, opts...)
 }
