@@ -11,9 +11,10 @@ import (
 // frameworkServer is what the plugin framework serves: the protocol with
 // every optional part that terraform-plugin-go looks for.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // releasingServer serves the framework's protocol server but hands each

@@ -63,11 +63,11 @@ func TestParseLoadAverage(t *testing.T) {
 func TestTimingsPerRun(t *testing.T) {
 	t.Parallel()
 	tm := timings{}
-	for _, d := range []time.Duration{2, 3, 8} {
-		tm.add("a", d*time.Second)
+	for _, d := range []time.Duration{2 * time.Second, 3 * time.Second, 8 * time.Second} {
+		tm.add("a", d)
 	}
-	for _, d := range []time.Duration{4, 3} {
-		tm.add("b", d*time.Second)
+	for _, d := range []time.Duration{4 * time.Second, 3 * time.Second} {
+		tm.add("b", d)
 	}
 	if got, want := tm.perRun("a", "b"), "0.50 1.00"; got != want {
 		t.Errorf("perRun = %q, want %q (the runs that both have)", got, want)
