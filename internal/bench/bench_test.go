@@ -230,8 +230,8 @@ func (o *overhead) measure(n int) {
 		b.ReportMetric(wall.ratio(step+" "+ours, step+" "+peer), fmt.Sprintf("%s-ours/peer@%d", step, n))
 		b.ReportMetric(cpu.ratio(step+" "+ours, step+" "+peer), fmt.Sprintf("%s-cpu-ours/peer@%d", step, n))
 	}
-	b.ReportMetric(float64(memory[ours].apply)/1024, fmt.Sprintf("apply-peak-MiB@%d", n))
-	b.ReportMetric(float64(memory[ours].plan)/1024, fmt.Sprintf("plan-peak-MiB@%d", n))
+	b.ReportMetric(float64(memory[ours][0].peakKB)/1024, fmt.Sprintf("apply-peak-MiB@%d", n))
+	b.ReportMetric(float64(memory[ours][1].peakKB)/1024, fmt.Sprintf("plan-peak-MiB@%d", n))
 }
 
 // measure applies n resources in w, reads the state's size, and plans
@@ -259,36 +259,72 @@ func (s *setup) measureKeys(in *clitest.Installation, n int) measurement {
 	return m
 }
 
-// peaks are a provider process's peak resident memory in KiB.
-type peaks struct{ apply, plan int }
+// attached is what one provider process served: an apply of N keys, or
+// the plan after it, with the CLI attached to it.
+type attached struct {
+	// peakKB is the process's peak resident memory.
+	peakKB int
+	// cli and provider split the CPU time of the command between the
+	// CLI and the one provider process.
+	cli, provider time.Duration
+}
 
-// memory reads the peak memory of the provider through an apply of n keys
-// and, in a process of its own, through the plan after it; and the same
-// for the baseline.
-func (o *overhead) memory(n int) map[string]peaks {
+// memory runs an apply of n resources and, in a process of its own, the
+// plan after it, each through a provider the CLI attaches to: for the
+// peer, this provider and the baseline.
+func (o *overhead) memory(n int) map[string][2]attached {
 	s := o.s
-	got := map[string]peaks{ours: s.keysMemory(s.in, s.in.Binary(clitest.SMSProvider.Source), n)}
+	got := map[string][2]attached{
+		peer: s.tokensAttached(n),
+		ours: s.keysAttached(s.in, s.in.Binary(clitest.SMSProvider.Source), n),
+	}
 	if o.base != nil {
-		got[o.baseName()] = s.keysMemory(o.base.in, o.base.binary, n)
+		got[o.baseName()] = s.keysAttached(o.base.in, o.base.binary, n)
 	}
 	return got
 }
 
-func (s *setup) keysMemory(in *clitest.Installation, binary string, n int) peaks {
+// keysAttached applies and plans n keys of binary, installed by in.
+func (s *setup) keysAttached(in *clitest.Installation, binary string, n int) [2]attached {
 	s.b.Helper()
 	sb, env := s.sandbox(n, 0)
 	// The CLI gets a wrong API key: only the attached provider, which has
 	// the right one, can create the keys.
 	w := s.workdirIn(in, map[string]string{"SMS_ENDPOINT": sb.Endpoint, "SMS_API_KEY": strings.Repeat("x", 32)}, keysConfig(n))
-	var got peaks
-	p := s.startDebugProvider(binary, env)
-	s.checkApply(p.run(w, applyArgs...), n)
-	got.apply = p.peakKB()
-	p.stop()
-	p = s.startDebugProvider(binary, env)
-	s.checkNoChanges(p.run(w, planArgs...))
-	got.plan = p.peakKB()
-	p.stop()
+	return s.attachedRuns(binary, env, w, n)
+}
+
+// tokensAttached applies and plans n tokens. The CLI is configured
+// without the benchmark's provider: only the attached one can serve them.
+func (s *setup) tokensAttached(n int) [2]attached {
+	s.b.Helper()
+	sms := filepath.Dir(s.in.Binary(clitest.SMSProvider.Source))
+	config := filepath.Join(s.b.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(config, []byte(overrideConfig(clitest.SMSProvider.Source, sms)), 0o600); err != nil {
+		s.b.Fatal(err)
+	}
+	w := s.workdirIn(&clitest.Installation{ConfigFile: config}, nil, tokenConfig(n))
+	return s.attachedRuns(s.in.Binary(nullProvider.Source), nil, w, n)
+}
+
+// attachedRuns applies n resources in w and then plans them, each with
+// the CLI attached to a fresh process of binary started with env.
+func (s *setup) attachedRuns(binary string, env map[string]string, w *clitest.Workdir, n int) [2]attached {
+	s.b.Helper()
+	var got [2]attached
+	for i, args := range [][]string{applyArgs, planArgs} {
+		p := s.startDebugProvider(binary, env)
+		before := s.childrenCPU()
+		r := p.run(w, args...)
+		got[i].cli = s.childrenCPU() - before
+		if i == 0 {
+			s.checkApply(r, n)
+		} else {
+			s.checkNoChanges(r)
+		}
+		got[i].peakKB = p.peakKB()
+		got[i].provider = p.stop()
+	}
 	return got
 }
 
@@ -326,23 +362,26 @@ func (o *overhead) latencyRow(n int, t timings) []string {
 		t.ratio(name, "apply "+ours))}
 }
 
-func (o *overhead) footprintRows(n int, bytes map[string][]float64, memory map[string]peaks) [][]string {
+func (o *overhead) footprintRows(n int, bytes map[string][]float64, memory map[string][2]attached) [][]string {
 	rows := [][]string{{"measurement", "value", "how"}}
 	for _, name := range []string{alone, floor, peer, ours} {
 		rows = append(rows, []string{"state bytes per resource, " + name, fmt.Sprintf("%.0f", median(bytes[name])),
 			fmt.Sprintf("state file size / %d after the apply", n)})
 	}
-	names := []string{ours}
+	names := []string{peer, ours}
 	if o.base != nil {
 		names = append(names, o.baseName())
 	}
 	for _, name := range names {
-		m := memory[name]
-		rows = append(rows,
-			[]string{"provider peak memory, apply, " + name, mebibytes(m.apply),
-				"VmHWM of the one provider process the apply attaches to (target ≤ 256 MiB at N = 1000)"},
-			[]string{"provider peak memory, plan, " + name, mebibytes(m.plan), "the same, for the plan after it"},
-		)
+		for i, step := range []string{"apply", "plan"} {
+			a := memory[name][i]
+			rows = append(rows,
+				[]string{fmt.Sprintf("provider peak memory, %s, %s", step, name), mebibytes(a.peakKB),
+					"VmHWM of the one provider process the CLI attaches to (target for sms_api_key ≤ 256 MiB at N = 1000)"},
+				[]string{fmt.Sprintf("CPU time of that %s, %s", step, name), fmt.Sprintf("CLI %s, provider %s", seconds(a.cli), seconds(a.provider)),
+					"user + system, of the CLI and of the one provider process"},
+			)
+		}
 	}
 	return rows
 }

@@ -85,8 +85,9 @@ func (p *debugProvider) peakKB() int {
 	return kb
 }
 
-// stop interrupts the provider, as the CLI would, and waits for it.
-func (p *debugProvider) stop() {
+// stop interrupts the provider, as the CLI would, waits for it, and
+// returns the user and system time it took in all.
+func (p *debugProvider) stop() time.Duration {
 	p.s.b.Helper()
 	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
 		p.s.b.Fatal(err)
@@ -97,8 +98,9 @@ func (p *debugProvider) stop() {
 			p.s.b.Errorf("the provider in debug mode exited with %v", err)
 		}
 	case <-time.After(30 * time.Second):
-		p.s.b.Error("the provider in debug mode did not stop on SIGINT")
+		p.s.b.Fatal("the provider in debug mode did not stop on SIGINT")
 	}
+	return p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
 }
 
 // peakMemoryKB reads VmHWM, the most resident memory the process has had,
