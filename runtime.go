@@ -7,12 +7,13 @@ import (
 )
 
 // The provider's garbage collection, unless the user tunes it with GOGC.
-// The framework allocates about 2 MB per resource and call, nearly all
-// of it garbage by the end of the call, over a live heap of a few MiB:
-// the default target (100) collects that many times per plan. A target of
+// The framework allocates about 2 MB per resource in a plan, nearly all of
+// it garbage by the end of each call, over a live heap of a few MiB: at
+// the default target (100) the collector runs every few MiB. A target of
 // gcPercent lets the heap grow to five times what is live before it
-// collects, and the memory limit caps what that may cost: near it the
-// collector works as hard as it must to stay under it (see BENCHMARKS.md).
+// collects. The memory limit keeps one provider process under 256 MiB
+// with room for what is not heap: near it the collector works as hard as
+// it must to stay under it. BENCHMARKS.md has the measurements.
 const (
 	gcPercent   = 400
 	memoryLimit = 192 << 20
