@@ -108,9 +108,11 @@ output "listed" {
 //
 // Each of BENCH_RUNS runs times all of them, in an order that rotates
 // from run to run, so that the machine's drift hits all alike; the load
-// average is recorded at the start and end of each run. Then it reads the
-// state bytes per resource of each, and the peak memory of the provider
-// process through an apply and through a plan of N keys.
+// average is recorded at the start and end of each run. It reads the
+// state bytes per resource of each; then, with the CLI attached to a
+// provider process of the benchmark's own, that process's peak memory
+// and the CPU time of the CLI and of the provider through an apply and a
+// plan of N resources, for the peer, this provider and the baseline.
 func BenchmarkOverhead(b *testing.B) {
 	k, err := readKnobs(os.Getenv)
 	if err != nil {
@@ -217,7 +219,7 @@ func (o *overhead) measure(n int) {
 		}
 		loads = append(loads, fmt.Sprintf("run %d: %s → %s", run+1, start, loadAverage()))
 	}
-	memory := o.memory(n)
+	memory := o.attached(n)
 
 	table(fmt.Sprintf("Overhead, N = %d, wall time, medians of %d runs: %s\nload average (1, 5, 15 min) at start → end of each run: %s",
 		n, o.runs, o.s.header(), strings.Join(loads, "; ")), append(o.timeRows(wall), o.latencyRow(n, wall)))
@@ -269,10 +271,10 @@ type attached struct {
 	cli, provider time.Duration
 }
 
-// memory runs an apply of n resources and, in a process of its own, the
-// plan after it, each through a provider the CLI attaches to: for the
+// attached runs an apply of n resources and, in a process of its own,
+// the plan after it, each through a provider the CLI attaches to: for the
 // peer, this provider and the baseline.
-func (o *overhead) memory(n int) map[string][2]attached {
+func (o *overhead) attached(n int) map[string][2]attached {
 	s := o.s
 	got := map[string][2]attached{
 		peer: s.tokensAttached(n),
