@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/provider"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
@@ -18,6 +20,10 @@ import (
 
 // version is set by the release build (goreleaser's ldflags).
 var version = "dev"
+
+// providerAddress is the provider's address in the registry, which
+// terraform-plugin-go also names the provider's log level after.
+const providerAddress = "registry.terraform.io/sms-gateway/sms"
 
 func main() {
 	if len(os.Args) > 1 {
@@ -42,13 +48,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "serve the provider for a debugger such as delve and print the TF_REATTACH_PROVIDERS value to use")
 	flag.Usage = func() { printUsage(flag.CommandLine.Output()) }
 	flag.Parse()
-	quietSDKUnlessLogging()
+	if err := providerTuning(os.Getenv).apply(); err != nil {
+		log.Fatal(err.Error())
+	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/sms-gateway/sms",
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := serve(debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }
@@ -70,17 +74,14 @@ Flags without a command:
 `)
 }
 
-// quietSDKUnlessLogging turns off the plugin SDK's own trace logs when the
-// user asked for no logging at all. The SDK writes them at TRACE by default,
-// several lines per attribute per call, and Terraform throws them away
-// unless TF_LOG asks for them; encoding them cost a third of the provider's
-// time in a plan (see BENCHMARKS.md). Any of these variables, set for the
-// CLI and so inherited by the provider, keeps them.
-func quietSDKUnlessLogging() {
-	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
-		if os.Getenv(name) != "" {
-			return
-		}
+// serve serves the provider as providerserver.Serve would, with the
+// framework's server wrapped so that it lets go of each call's context.
+func serve(debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	_ = os.Setenv("TF_LOG_SDK", "OFF")
+	return tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer {
+		return releaseContexts(providerserver.NewProtocol6(provider.New(version)())())
+	}, opts...)
 }

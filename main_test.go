@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -108,34 +107,5 @@ func checkUsage(t *testing.T, usage string) {
 		if !strings.Contains(usage, want) {
 			t.Errorf("usage lacks %q:\n%s", want, usage)
 		}
-	}
-}
-
-// t.Setenv restores each variable after the test, also the TF_LOG_SDK that
-// quietSDKUnlessLogging sets.
-func TestQuietSDKUnlessLogging(t *testing.T) {
-	for _, asked := range []string{"", "TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
-		t.Run("asked "+asked, func(t *testing.T) {
-			for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
-				t.Setenv(name, "")
-			}
-			if asked != "" {
-				t.Setenv(asked, "DEBUG")
-			}
-
-			quietSDKUnlessLogging()
-
-			want := "OFF"
-			switch asked {
-			case "TF_LOG_SDK":
-				want = "DEBUG"
-			case "":
-			default:
-				want = ""
-			}
-			if got := os.Getenv("TF_LOG_SDK"); got != want {
-				t.Errorf("TF_LOG_SDK = %q, want %q", got, want)
-			}
-		})
 	}
 }

@@ -1,12 +1,10 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,10 +17,9 @@ import (
 )
 
 const (
-	// n resources per configuration.
-	n = 100
-	// runs of each timing; the report gives their median.
-	runs = 3
+	// roundTripKeys is how many keys BenchmarkRoundTrips counts the
+	// requests of.
+	roundTripKeys = 100
 	// latency per request of the slow gateway, and the CLI's default
 	// parallelism that bounds how many requests overlap.
 	latency     = 50 * time.Millisecond
@@ -44,22 +41,37 @@ func requireProvider(name, source string) string {
 `, name, source)
 }
 
-var (
-	terraformDataConfig = fmt.Sprintf(`
+func terraformDataConfig(n int) string {
+	return fmt.Sprintf(`
 resource "terraform_data" "r" {
   count = %d
   input = "bench-${count.index}"
 }
 `, n)
+}
 
-	nullConfig = requireProvider("null", nullProvider.Source) + fmt.Sprintf(`
+func nullItemConfig(n int) string {
+	return requireProvider("null", nullProvider.Source) + fmt.Sprintf(`
 resource "null_item" "r" {
   count = %d
   label = "bench-${count.index}"
 }
 `, n)
+}
 
-	keysConfig = requireProvider("sms", clitest.SMSProvider.Source) + fmt.Sprintf(`
+// tokenConfig sets only what a typical configuration of such a resource
+// sets, its length, and leaves the rest to the defaults.
+func tokenConfig(n int) string {
+	return requireProvider("null", nullProvider.Source) + fmt.Sprintf(`
+resource "null_token" "r" {
+  count  = %d
+  length = 16
+}
+`, n)
+}
+
+func keysConfig(n int) string {
+	return requireProvider("sms", clitest.SMSProvider.Source) + fmt.Sprintf(`
 variable "label" {
   type    = string
   default = "bench"
@@ -70,109 +82,349 @@ resource "sms_api_key" "r" {
   label = "${var.label}-${count.index}"
 }
 `, n)
+}
 
-	listingConfig = requireProvider("sms", clitest.SMSProvider.Source) + `
+var listingConfig = requireProvider("sms", clitest.SMSProvider.Source) + `
 data "sms_api_keys" "all" {}
 
 output "listed" {
   value = length(data.sms_api_keys.all.ids)
 }
 `
-)
 
-// sdkLogsOff keeps the plugin SDK from producing its trace logs, which it
-// does by default and Terraform drops unless TF_LOG asks for them.
-var sdkLogsOff = map[string]string{"TF_LOG_SDK": "OFF"}
-
-// BenchmarkOverhead times an apply of n keys and a no-change plan of them
-// (which refreshes each), next to the same for n terraform_data (Terraform
-// alone) and n null_item (the framework floor), interleaved run by run so
-// that the machine's drift hits all of them alike; then the apply of n keys
-// against a gateway that takes latency per request, whose lower bound is
-// the framework floor plus n/parallelism rounds of latency. More runs take
-// the gateway out (plan -refresh=false) and the plugin SDK's trace logs
-// (TF_LOG_SDK=OFF), to show where the time goes.
+// BenchmarkOverhead times, for each number of resources N (BENCH_N), an
+// apply that creates N resources and then a plan that must find nothing
+// to do (which refreshes each), of:
+//   - terraform_data: Terraform alone, no provider process;
+//   - null_item: the framework floor, a two-attribute resource that does
+//     nothing;
+//   - null_token: the peer, a framework resource of typical size that
+//     does no I/O;
+//   - sms_api_key: this provider against an in-process gateway, and with
+//     BENCH_BASELINE the same built from another revision;
+//   - the apply of sms_api_key against a gateway that takes latency per
+//     request, whose lower bound is the floor plus N/parallelism rounds
+//     of latency.
+//
+// Each of BENCH_RUNS runs times all of them, in an order that rotates
+// from run to run, so that the machine's drift hits all alike; the load
+// average is recorded at the start and end of each run. It reads the
+// state bytes per resource of each; then, with the CLI attached to a
+// provider process of the benchmark's own, that process's peak memory
+// and the CPU time of the CLI and of the provider through an apply and a
+// plan of N resources, for the peer, this provider and the baseline.
 func BenchmarkOverhead(b *testing.B) {
+	k, err := readKnobs(os.Getenv)
+	if err != nil {
+		b.Fatal(err)
+	}
 	s := newSetup(b)
+	o := &overhead{s: s, runs: k.runs}
+	if k.baseline != "" {
+		o.base = buildBaseline(b, k.baseline)
+	}
 	// One untimed validate per configuration loads every binary from disk
 	// before anything is timed.
 	_, env := s.sandbox(0, 0)
-	for _, config := range []string{terraformDataConfig, nullConfig, keysConfig} {
+	for _, config := range []string{terraformDataConfig(1), nullItemConfig(1), tokenConfig(1), keysConfig(1)} {
 		s.workdir(env, config).MustRun("validate", "-no-color")
 	}
-
-	t := timings{}
-	for range runs {
-		w := s.workdir(nil, terraformDataConfig)
-		t.add("apply terraform_data", s.apply(w))
-		t.add("plan terraform_data", s.planNoChanges(w, nil))
-
-		w = s.workdir(nil, nullConfig)
-		t.add("apply null_item", s.apply(w))
-		t.add("plan null_item", s.planNoChanges(w, nil))
-		t.add("plan -refresh=false null_item", s.planNoChanges(w, nil, "-refresh=false"))
-		t.add("plan -refresh=false null_item, TF_LOG_SDK=OFF", s.planNoChanges(w, sdkLogsOff, "-refresh=false"))
-		t.add("apply null_item, TF_LOG_SDK=OFF", s.applyEnv(s.workdir(nil, nullConfig), sdkLogsOff))
-
-		sb, env := s.sandbox(n, 0)
-		w = s.workdir(env, keysConfig)
-		t.add("apply sms_api_key", s.apply(w))
-		t.add("plan sms_api_key", s.planNoChanges(w, nil))
-		t.add("plan -refresh=false sms_api_key", s.planNoChanges(w, nil, "-refresh=false"))
-		t.add("plan -refresh=false sms_api_key, TF_LOG_SDK=OFF", s.planNoChanges(w, sdkLogsOff, "-refresh=false"))
-		if created := sb.Server.Stats().Count(http.MethodPost, "/api_keys", http.StatusCreated); created != n {
-			b.Fatalf("the gateway created %d keys, want %d", created, n)
-		}
-
-		_, env = s.sandbox(n, 0)
-		t.add("apply sms_api_key, TF_LOG_SDK=OFF", s.applyEnv(s.workdir(env, keysConfig), sdkLogsOff))
-
-		_, env = s.sandbox(n, latency)
-		t.add("apply sms_api_key, latency", s.apply(s.workdir(env, keysConfig)))
+	if o.base != nil {
+		s.workdirIn(o.base.in, env, keysConfig(1)).MustRun("validate", "-no-color")
 	}
 
-	ratio := func(a, b string) float64 { return t.median(a).Seconds() / t.median(b).Seconds() }
-	bound := t.median("apply null_item") + n/parallelism*latency
-	slowRatio := t.median("apply sms_api_key, latency").Seconds() / bound.Seconds()
-	row := func(name, versus string) []string {
-		return []string{name, seconds(t.median(name)), t.all(name), versus}
+	for _, n := range k.sizes {
+		o.measure(n)
 	}
-	versus := func(name, floor, alone string) string {
-		return fmt.Sprintf("%.2f × framework floor; %.2f × Terraform alone", ratio(name, floor), ratio(name, alone))
-	}
-	table(fmt.Sprintf("Overhead, n = %d, medians of %d runs: %s", n, runs, s.header()), [][]string{
-		{"measurement", "median", "runs", "compared"},
-		row("apply terraform_data", "Terraform alone"),
-		row("apply null_item", fmt.Sprintf("framework floor; %.2f × Terraform alone", ratio("apply null_item", "apply terraform_data"))),
-		row("apply sms_api_key", versus("apply sms_api_key", "apply null_item", "apply terraform_data")+" (target ≤ 1.15 × floor)"),
-		row("plan terraform_data", "Terraform alone"),
-		row("plan null_item", fmt.Sprintf("framework floor; %.2f × Terraform alone", ratio("plan null_item", "plan terraform_data"))),
-		row("plan sms_api_key", versus("plan sms_api_key", "plan null_item", "plan terraform_data")+" (target ≤ 1.15 × floor)"),
-		row("apply sms_api_key, latency", fmt.Sprintf("%.2f × bound %s = floor + %d/%d × %s (target ≤ 1.2); %.2f × without latency",
-			slowRatio, seconds(bound), n, parallelism, latency, ratio("apply sms_api_key, latency", "apply sms_api_key"))),
-		row("apply null_item, TF_LOG_SDK=OFF", "no SDK trace logs"),
-		row("apply sms_api_key, TF_LOG_SDK=OFF", fmt.Sprintf("%.2f × the same for null_item",
-			ratio("apply sms_api_key, TF_LOG_SDK=OFF", "apply null_item, TF_LOG_SDK=OFF"))),
-		row("plan -refresh=false null_item", "no gateway calls"),
-		row("plan -refresh=false sms_api_key", fmt.Sprintf("%.2f × the same for null_item",
-			ratio("plan -refresh=false sms_api_key", "plan -refresh=false null_item"))),
-		row("plan -refresh=false null_item, TF_LOG_SDK=OFF", "no gateway calls, no SDK trace logs"),
-		row("plan -refresh=false sms_api_key, TF_LOG_SDK=OFF", fmt.Sprintf("%.2f × the same for null_item",
-			ratio("plan -refresh=false sms_api_key, TF_LOG_SDK=OFF", "plan -refresh=false null_item, TF_LOG_SDK=OFF"))),
-	})
+	o.printInstance()
 	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(t.median("apply sms_api_key").Seconds(), "apply-s")
-	b.ReportMetric(ratio("apply sms_api_key", "apply null_item"), "apply/floor")
-	b.ReportMetric(ratio("plan sms_api_key", "plan null_item"), "plan/floor")
-	b.ReportMetric(slowRatio, "latency-apply/bound")
+}
+
+// overhead is one run of BenchmarkOverhead.
+type overhead struct {
+	s    *setup
+	runs int
+	base *baseline // nil without BENCH_BASELINE
+}
+
+// contender is a configuration that BenchmarkOverhead times.
+type contender struct {
+	name string
+	// run creates n resources and, unless applyOnly, plans them again.
+	run       func(n int) measurement
+	applyOnly bool
+}
+
+type measurement struct {
+	apply, plan cost
+	// stateBytes is the state file's size per resource after the apply.
+	stateBytes float64
+}
+
+const (
+	ours     = "sms_api_key"
+	peer     = "null_token"
+	floor    = "null_item"
+	alone    = "terraform_data"
+	withWait = "sms_api_key, latency"
+)
+
+func (o *overhead) contenders() []contender {
+	s := o.s
+	plain := func(config func(int) string) func(int) measurement {
+		return func(n int) measurement { return s.measure(s.workdir(nil, config(n)), n) }
+	}
+	list := []contender{
+		{name: alone, run: plain(terraformDataConfig)},
+		{name: floor, run: plain(nullItemConfig)},
+		{name: peer, run: plain(tokenConfig)},
+		{name: ours, run: func(n int) measurement { return s.measureKeys(s.in, n) }},
+		{name: withWait, applyOnly: true, run: func(n int) measurement {
+			_, env := s.sandbox(n, latency)
+			return measurement{apply: s.apply(s.workdir(env, keysConfig(n)), n)}
+		}},
+	}
+	if o.base != nil {
+		list = append(list, contender{name: o.baseName(), run: func(n int) measurement { return s.measureKeys(o.base.in, n) }})
+	}
+	return list
+}
+
+func (o *overhead) baseName() string {
+	if strings.HasPrefix(o.base.commit, o.base.revision) {
+		return "sms_api_key at " + o.base.commit
+	}
+	return fmt.Sprintf("sms_api_key at %s (%s)", o.base.revision, o.base.commit)
+}
+
+// measure times n resources of every contender, runs times, and prints
+// what it found.
+func (o *overhead) measure(n int) {
+	contenders := o.contenders()
+	wall, cpu := timings{}, timings{}
+	bytes := map[string][]float64{}
+	var loads []string
+	for run := range o.runs {
+		start := loadAverage()
+		for i := range contenders {
+			c := contenders[(i+run)%len(contenders)]
+			m := c.run(n)
+			wall.add("apply "+c.name, m.apply.wall)
+			cpu.add("apply "+c.name, m.apply.cpu)
+			if !c.applyOnly {
+				wall.add("plan "+c.name, m.plan.wall)
+				cpu.add("plan "+c.name, m.plan.cpu)
+				bytes[c.name] = append(bytes[c.name], m.stateBytes)
+			}
+		}
+		loads = append(loads, fmt.Sprintf("run %d: %s → %s", run+1, start, loadAverage()))
+	}
+	memory := o.attached(n)
+
+	table(fmt.Sprintf("Overhead, N = %d, wall time, medians of %d runs: %s\nload average (1, 5, 15 min) at start → end of each run: %s",
+		n, o.runs, o.s.header(), strings.Join(loads, "; ")), append(o.timeRows(wall), o.latencyRow(n, wall)))
+	table(fmt.Sprintf("Overhead, N = %d, CPU time (user + system) of the CLI and its provider processes, medians of the same runs", n),
+		o.timeRows(cpu))
+	table(fmt.Sprintf("State and memory, N = %d", n), o.footprintRows(n, bytes, memory))
+
+	b := o.s.b
+	for _, step := range []string{"apply", "plan"} {
+		b.ReportMetric(wall.ratio(step+" "+ours, step+" "+peer), fmt.Sprintf("%s-ours/peer@%d", step, n))
+		b.ReportMetric(cpu.ratio(step+" "+ours, step+" "+peer), fmt.Sprintf("%s-cpu-ours/peer@%d", step, n))
+	}
+	b.ReportMetric(float64(memory[ours][0].peakKB)/1024, fmt.Sprintf("apply-peak-MiB@%d", n))
+	b.ReportMetric(float64(memory[ours][1].peakKB)/1024, fmt.Sprintf("plan-peak-MiB@%d", n))
+}
+
+// measure applies n resources in w, reads the state's size, and plans
+// them again.
+func (s *setup) measure(w *clitest.Workdir, n int) measurement {
+	s.b.Helper()
+	m := measurement{apply: s.apply(w, n)}
+	var err error
+	if m.stateBytes, err = stateBytesPerResource(filepath.Join(w.Dir, clitest.StateFile), n); err != nil {
+		s.b.Fatal(err)
+	}
+	m.plan = s.planNoChanges(w)
+	return m
+}
+
+// measureKeys is measure for n keys of the provider installed by in,
+// against a gateway of their own, which must have created n keys.
+func (s *setup) measureKeys(in *clitest.Installation, n int) measurement {
+	s.b.Helper()
+	sb, env := s.sandbox(n, 0)
+	m := s.measure(s.workdirIn(in, env, keysConfig(n)), n)
+	if created := sb.Server.Stats().Count(http.MethodPost, "/api_keys", http.StatusCreated); created != n {
+		s.b.Fatalf("the gateway created %d keys, want %d", created, n)
+	}
+	return m
+}
+
+// attached is what one provider process served: an apply of N keys, or
+// the plan after it, with the CLI attached to it.
+type attached struct {
+	// peakKB is the process's peak resident memory.
+	peakKB int
+	// cli and provider split the CPU time of the command between the
+	// CLI and the one provider process.
+	cli, provider time.Duration
+}
+
+// attached runs an apply of n resources and, in a process of its own,
+// the plan after it, each through a provider the CLI attaches to: for the
+// peer, this provider and the baseline.
+func (o *overhead) attached(n int) map[string][2]attached {
+	s := o.s
+	got := map[string][2]attached{
+		peer: s.tokensAttached(n),
+		ours: s.keysAttached(s.in, s.in.Binary(clitest.SMSProvider.Source), n),
+	}
+	if o.base != nil {
+		got[o.baseName()] = s.keysAttached(o.base.in, o.base.binary, n)
+	}
+	return got
+}
+
+// keysAttached applies and plans n keys of binary, installed by in.
+func (s *setup) keysAttached(in *clitest.Installation, binary string, n int) [2]attached {
+	s.b.Helper()
+	sb, env := s.sandbox(n, 0)
+	// The CLI gets a wrong API key: only the attached provider, which has
+	// the right one, can create the keys.
+	w := s.workdirIn(in, map[string]string{"SMS_ENDPOINT": sb.Endpoint, "SMS_API_KEY": strings.Repeat("x", 32)}, keysConfig(n))
+	return s.attachedRuns(binary, env, w, n)
+}
+
+// tokensAttached applies and plans n tokens. The CLI is configured
+// without the benchmark's provider: only the attached one can serve them.
+func (s *setup) tokensAttached(n int) [2]attached {
+	s.b.Helper()
+	sms := filepath.Dir(s.in.Binary(clitest.SMSProvider.Source))
+	config := filepath.Join(s.b.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(config, []byte(overrideConfig(clitest.SMSProvider.Source, sms)), 0o600); err != nil {
+		s.b.Fatal(err)
+	}
+	w := s.workdirIn(&clitest.Installation{ConfigFile: config}, nil, tokenConfig(n))
+	return s.attachedRuns(s.in.Binary(nullProvider.Source), nil, w, n)
+}
+
+// attachedRuns applies n resources in w and then plans them, each with
+// the CLI attached to a fresh process of binary started with env.
+func (s *setup) attachedRuns(binary string, env map[string]string, w *clitest.Workdir, n int) [2]attached {
+	s.b.Helper()
+	var got [2]attached
+	for i, args := range [][]string{applyArgs, planArgs} {
+		p := s.startDebugProvider(binary, env)
+		before := s.childrenCPU()
+		r := p.run(w, args...)
+		got[i].cli = s.childrenCPU() - before
+		if i == 0 {
+			s.checkApply(r, n)
+		} else {
+			s.checkNoChanges(r)
+		}
+		got[i].peakKB = p.peakKB()
+		got[i].provider = p.stop()
+	}
+	return got
+}
+
+// timeRows compares the contenders' times of apply and plan.
+func (o *overhead) timeRows(t timings) [][]string {
+	row := func(name, compared string) []string {
+		return []string{name, seconds(t.median(name)), t.all(name), compared}
+	}
+	versus := func(step, name, other, what string) string {
+		a, b := step+" "+name, step+" "+other
+		return fmt.Sprintf("%.2f × %s (per run %s)", t.ratio(a, b), what, t.perRun(a, b))
+	}
+	rows := [][]string{{"measurement", "median", "runs", "compared"}}
+	for _, step := range []string{"apply", "plan"} {
+		rows = append(rows,
+			row(step+" "+alone, "Terraform alone"),
+			row(step+" "+floor, "framework floor; "+versus(step, floor, alone, "Terraform alone")),
+			row(step+" "+peer, "peer; "+versus(step, peer, floor, "floor")),
+			row(step+" "+ours, versus(step, ours, peer, "peer")+", target ≤ 0.8; "+versus(step, ours, floor, "floor")),
+		)
+		if o.base != nil {
+			rows = append(rows, row(step+" "+o.baseName(), "before; sms_api_key is "+versus(step, ours, o.baseName(), "this")))
+		}
+	}
+	return rows
+}
+
+// latencyRow compares the apply against a slow gateway with its bound.
+func (o *overhead) latencyRow(n int, t timings) []string {
+	name := "apply " + withWait
+	bound := t.median("apply "+floor) + time.Duration(n/parallelism)*latency
+	return []string{name, seconds(t.median(name)), t.all(name), fmt.Sprintf(
+		"%s per request: %.2f × bound %s = floor + %d/%d × %s; %.2f × without latency",
+		latency, t.median(name).Seconds()/bound.Seconds(), seconds(bound), n, parallelism, latency,
+		t.ratio(name, "apply "+ours))}
+}
+
+func (o *overhead) footprintRows(n int, bytes map[string][]float64, memory map[string][2]attached) [][]string {
+	rows := [][]string{{"measurement", "value", "how"}}
+	for _, name := range []string{alone, floor, peer, ours} {
+		rows = append(rows, []string{"state bytes per resource, " + name, fmt.Sprintf("%.0f", median(bytes[name])),
+			fmt.Sprintf("state file size / %d after the apply", n)})
+	}
+	names := []string{peer, ours}
+	if o.base != nil {
+		names = append(names, o.baseName())
+	}
+	for _, name := range names {
+		for i, step := range []string{"apply", "plan"} {
+			a := memory[name][i]
+			rows = append(rows,
+				[]string{fmt.Sprintf("provider peak memory, %s, %s", step, name), mebibytes(a.peakKB),
+					"VmHWM of the one provider process the CLI attaches to (target for sms_api_key ≤ 256 MiB at N = 1000)"},
+				[]string{fmt.Sprintf("CPU time of that %s, %s", step, name), fmt.Sprintf("CLI %s, provider %s", seconds(a.cli), seconds(a.provider)),
+					"user + system, of the CLI and of the one provider process"},
+			)
+		}
+	}
+	return rows
+}
+
+// printInstance prints what each field of one key takes in a state file.
+func (o *overhead) printInstance() {
+	s := o.s
+	sb, env := s.sandbox(1, 0)
+	w := s.workdir(env, keysConfig(1))
+	s.apply(w, 1)
+	if created := sb.Server.Stats().Count(http.MethodPost, "/api_keys", http.StatusCreated); created != 1 {
+		s.b.Fatalf("the gateway created %d keys, want 1", created)
+	}
+	fields, err := instanceFieldBytes(filepath.Join(w.Dir, clitest.StateFile), ours)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	rows := [][]string{{"field", "bytes", "value"}}
+	total := 0
+	for _, f := range fields {
+		value := "set"
+		if f.null {
+			value = "null"
+		}
+		rows = append(rows, []string{f.name, fmt.Sprint(f.bytes), value})
+		total += f.bytes
+	}
+	table(fmt.Sprintf("One sms_api_key in the state, created with a label only: %d bytes in its fields", total), rows)
 }
 
 // BenchmarkListing reads the sms_api_keys data source over an account of
-// listed keys: the wall time of a plan and of an apply that read it, the
-// requests per read (the bound is one per page), and the provider's peak
-// memory.
+// listed keys: the wall time of a plan and of an apply that read it
+// (BENCH_RUNS each), the requests per read (the bound is one per page),
+// and the provider's peak memory.
 func BenchmarkListing(b *testing.B) {
+	k, err := readKnobs(os.Getenv)
+	if err != nil {
+		b.Fatal(err)
+	}
 	s := newSetup(b)
+	startLoad := loadAverage()
 	sb, env := s.sandbox(listed-1, 0)
 	fill(b, sb, listed-1)
 	w := s.workdir(env, listingConfig)
@@ -182,7 +434,7 @@ func BenchmarkListing(b *testing.B) {
 	t := timings{}
 	var perRead []int
 	for _, command := range []string{"plan", "apply"} {
-		for range runs {
+		for range k.runs {
 			before := lists()
 			args := []string{command, "-input=false", "-no-color"}
 			if command == "apply" {
@@ -201,15 +453,26 @@ func BenchmarkListing(b *testing.B) {
 			b.Errorf("requests per read differ between runs: %v", perRead)
 		}
 	}
-	idle, peak := s.providerMemory(sb, listingConfig, want)
+
+	// The CLI gets a wrong API key: only the attached provider, which has
+	// the right one, can make the plan succeed.
+	p := s.startDebugProvider(s.in.Binary(clitest.SMSProvider.Source), env)
+	idle := p.peakKB()
+	attached := s.workdir(map[string]string{"SMS_ENDPOINT": sb.Endpoint, "SMS_API_KEY": strings.Repeat("x", 32)}, listingConfig)
+	if r := p.run(attached, "plan", "-input=false", "-no-color"); r.Err != nil || !strings.Contains(r.Stdout, want) {
+		b.Fatalf("the plan through the attached provider failed:\n%s", r)
+	}
+	peak := p.peakKB()
+	p.stop()
 
 	bound := (listed + pageSize - 1) / pageSize
-	table(fmt.Sprintf("sms_api_keys over %d keys, medians of %d runs: %s", listed, runs, s.header()), [][]string{
+	table(fmt.Sprintf("sms_api_keys over %d keys, medians of %d runs: %s\nload average (1, 5, 15 min) at start → end: %s → %s",
+		listed, k.runs, s.header(), startLoad, loadAverage()), [][]string{
 		{"measurement", "median", "runs", "compared"},
 		{"plan that reads it", seconds(t.median("plan")), t.all("plan"), ""},
 		{"apply that reads it", seconds(t.median("apply")), t.all("apply"), ""},
 		{"requests per read", fmt.Sprint(perRead[0]), fmt.Sprint(perRead), fmt.Sprintf("bound %d (%d keys / %d per page)", bound, listed, pageSize)},
-		{"provider peak memory (VmHWM)", fmt.Sprintf("%.1f MiB", float64(peak)/1024), "1", fmt.Sprintf("%.1f MiB right after start-up", float64(idle)/1024)},
+		{"provider peak memory (VmHWM)", mebibytes(peak), "1", mebibytes(idle) + " right after start-up"},
 	})
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(t.median("plan").Seconds(), "plan-s")
@@ -217,20 +480,23 @@ func BenchmarkListing(b *testing.B) {
 	b.ReportMetric(float64(peak)/1024, "peak-MiB")
 }
 
-// BenchmarkRoundTrips counts the requests that each operation on n keys
-// sends, from the sandbox's stats: create (apply), read (the refresh of a
-// plan), update and delete. Update and delete run with -refresh=false so
-// that their count is theirs alone; the read count is measured on its own.
+// BenchmarkRoundTrips counts the requests that each operation on
+// roundTripKeys keys sends, from the sandbox's stats: create (apply), read
+// (the refresh of a plan), update and delete. Update and delete run with
+// -refresh=false so that their count is theirs alone; the read count is
+// measured on its own.
 func BenchmarkRoundTrips(b *testing.B) {
+	const n = roundTripKeys
 	s := newSetup(b)
+	startLoad := loadAverage()
 	sb, env := s.sandbox(n, 0)
-	w := s.workdir(env, keysConfig)
+	w := s.workdir(env, keysConfig(n))
 	ops := []struct {
 		name, method, route string
 		run                 func()
 	}{
-		{"create", http.MethodPost, "/api_keys", func() { s.apply(w) }},
-		{"read", http.MethodGet, "/api_keys/{id}", func() { s.planNoChanges(w, nil) }},
+		{"create", http.MethodPost, "/api_keys", func() { s.apply(w, n) }},
+		{"read", http.MethodGet, "/api_keys/{id}", func() { s.planNoChanges(w) }},
 		{"update", http.MethodPatch, "/api_keys/{id}", func() {
 			r := w.MustRun("apply", "-auto-approve", "-input=false", "-no-color", "-refresh=false", "-var=label=renamed")
 			if want := fmt.Sprintf("%d changed", n); !strings.Contains(r.Stdout, want) {
@@ -255,7 +521,8 @@ func BenchmarkRoundTrips(b *testing.B) {
 			fmt.Sprintf("1 × %s %s", op.method, op.route), seen})
 		b.ReportMetric(perKey, op.name+"-requests/key")
 	}
-	table(fmt.Sprintf("Round trips, n = %d: %s", n, s.header()), rows)
+	table(fmt.Sprintf("Round trips, N = %d: %s\nload average (1, 5, 15 min) at start → end: %s → %s",
+		n, s.header(), startLoad, loadAverage()), rows)
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -305,73 +572,4 @@ func fill(b *testing.B, sb *sandboxtest.Sandbox, count int) {
 	if err := <-errs; err != nil {
 		b.Fatalf("creating the keys to list: %v", err)
 	}
-}
-
-// providerMemory starts the provider as a process of its own in debug mode,
-// has the CLI attach to it for one plan of config, and returns the
-// process's peak resident memory before and after that plan, in KiB. The
-// CLI is given a wrong API key: only the attached provider, which has the
-// right one, can make the plan succeed.
-func (s *setup) providerMemory(sb *sandboxtest.Sandbox, config, want string) (idle, peak int) {
-	s.b.Helper()
-	cmd := exec.Command(s.in.Binary(clitest.SMSProvider.Source), "-debug")
-	cmd.Env = []string{"SMS_ENDPOINT=" + sb.Endpoint, "SMS_API_KEY=" + sb.APIKey}
-	if tmp := os.Getenv("TMPDIR"); tmp != "" {
-		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		s.b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		s.b.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	reattach := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stdout)
-		for lines.Scan() {
-			if _, value, ok := strings.Cut(lines.Text(), "TF_REATTACH_PROVIDERS='"); ok {
-				reattach <- strings.TrimSuffix(value, "'")
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
-	}()
-	s.b.Cleanup(func() {
-		_ = cmd.Process.Kill()
-	})
-
-	var attach string
-	select {
-	case attach = <-reattach:
-	case <-time.After(30 * time.Second):
-		s.b.Fatal("the provider printed no TF_REATTACH_PROVIDERS in debug mode")
-	}
-	if idle, err = peakMemoryKB(cmd.Process.Pid); err != nil {
-		s.b.Fatal(err)
-	}
-
-	w := s.workdir(map[string]string{"SMS_ENDPOINT": sb.Endpoint, "SMS_API_KEY": strings.Repeat("x", 32)}, config)
-	r := w.RunEnv(map[string]string{"TF_REATTACH_PROVIDERS": attach}, "plan", "-input=false", "-no-color")
-	if r.Err != nil || !strings.Contains(r.Stdout, want) {
-		s.b.Fatalf("the plan through the attached provider failed:\n%s", r)
-	}
-	if peak, err = peakMemoryKB(cmd.Process.Pid); err != nil {
-		s.b.Fatal(err)
-	}
-
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		s.b.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			s.b.Errorf("the provider in debug mode exited with %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		s.b.Error("the provider in debug mode did not stop on SIGINT")
-	}
-	return idle, peak
 }

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -59,9 +59,7 @@ func newSetup(b *testing.B) *setup {
 // workdir is a fresh directory holding config, whose CLI runs with env.
 func (s *setup) workdir(env map[string]string, config string) *clitest.Workdir {
 	s.b.Helper()
-	w := clitest.NewWorkdir(s.b, s.cli, s.in, env)
-	w.WriteFile("main.tf", config)
-	return w
+	return s.workdirIn(s.in, env, config)
 }
 
 // sandbox starts an in-process gateway for one measurement, with room for
@@ -71,35 +69,82 @@ func (s *setup) sandbox(keys int, latency time.Duration) (*sandboxtest.Sandbox, 
 	return sb, map[string]string{"SMS_ENDPOINT": sb.Endpoint, "SMS_API_KEY": sb.APIKey}
 }
 
-// apply runs an apply that must create n resources, and returns its wall
-// time.
-func (s *setup) apply(w *clitest.Workdir) time.Duration {
+// workdirIn is workdir for the providers of another installation.
+func (s *setup) workdirIn(in *clitest.Installation, env map[string]string, config string) *clitest.Workdir {
 	s.b.Helper()
-	return s.applyEnv(w, nil)
+	w := clitest.NewWorkdir(s.b, s.cli, in, env)
+	w.WriteFile("main.tf", config)
+	return w
 }
 
-// applyEnv is apply with env added to the workdir's.
-func (s *setup) applyEnv(w *clitest.Workdir, env map[string]string) time.Duration {
+// cost is what one command took.
+type cost struct {
+	wall time.Duration
+	// cpu is the user and system time of the CLI and of the provider
+	// processes it started and waited for: less at the mercy of other
+	// work on the machine than wall time.
+	cpu time.Duration
+}
+
+// timed runs the CLI in w. Nothing else may start or reap child processes
+// of the benchmark meanwhile, as its CPU time is read from theirs.
+func (s *setup) timed(w *clitest.Workdir, args ...string) (*clitest.Result, cost) {
 	s.b.Helper()
-	r := w.RunEnv(env, "apply", "-auto-approve", "-input=false", "-no-color")
+	before := s.childrenCPU()
+	r := w.Run(args...)
+	return r, cost{wall: r.Elapsed, cpu: s.childrenCPU() - before}
+}
+
+// childrenCPU is the user and system time of every child process of the
+// benchmark that has been waited for, and of theirs.
+func (s *setup) childrenCPU() time.Duration {
+	s.b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		s.b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// apply runs an apply that must create n resources.
+func (s *setup) apply(w *clitest.Workdir, n int) cost {
+	s.b.Helper()
+	r, c := s.timed(w, applyArgs...)
+	s.checkApply(r, n)
+	return c
+}
+
+var applyArgs = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+
+// checkApply fails the benchmark unless r is an apply that created n
+// resources.
+func (s *setup) checkApply(r *clitest.Result, n int) {
+	s.b.Helper()
 	if r.Err != nil {
 		s.b.Fatalf("%s", r)
 	}
 	if want := fmt.Sprintf("Resources: %d added", n); !strings.Contains(r.Stdout, want) {
 		s.b.Fatalf("the apply did not report %q:\n%s", want, r)
 	}
-	return r.Elapsed
 }
 
-// planNoChanges runs a plan that must find nothing to do, with env added
-// to the workdir's, and returns its wall time.
-func (s *setup) planNoChanges(w *clitest.Workdir, env map[string]string, args ...string) time.Duration {
+var planArgs = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+
+// planNoChanges runs a plan that must find nothing to do.
+func (s *setup) planNoChanges(w *clitest.Workdir) cost {
 	s.b.Helper()
-	r := w.RunEnv(env, append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, args...)...)
+	r, c := s.timed(w, planArgs...)
+	s.checkNoChanges(r)
+	return c
+}
+
+// checkNoChanges fails the benchmark unless r is a plan that found
+// nothing to do.
+func (s *setup) checkNoChanges(r *clitest.Result) {
+	s.b.Helper()
 	if r.ExitCode != 0 {
 		s.b.Fatalf("the plan was not empty:\n%s", r)
 	}
-	return r.Elapsed
 }
 
 // header describes the run, for the report.
@@ -124,6 +169,30 @@ func (t timings) median(name string) time.Duration {
 	return d[len(d)/2]
 }
 
+// ratio is the median of a over the median of b.
+func (t timings) ratio(a, b string) float64 {
+	return t.median(a).Seconds() / t.median(b).Seconds()
+}
+
+// perRun lists a over b run by run, for the report: the runs of a and b
+// that took place close together.
+func (t timings) perRun(a, b string) string {
+	var parts []string
+	for i := range min(len(t[a]), len(t[b])) {
+		parts = append(parts, strconv.FormatFloat(t[a][i].Seconds()/t[b][i].Seconds(), 'f', 2, 64))
+	}
+	return strings.Join(parts, " ")
+}
+
+func median(values []float64) float64 {
+	if len(values) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2]
+}
+
 // all lists the runs of name, for the report.
 func (t timings) all(name string) string {
 	parts := make([]string, len(t[name]))
@@ -146,21 +215,4 @@ func table(title string, rows [][]string) {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
-}
-
-// peakMemoryKB reads VmHWM, the most resident memory the process has had,
-// from /proc.
-func peakMemoryKB(pid int) (int, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	lines := bufio.NewScanner(f)
-	for lines.Scan() {
-		if value, ok := strings.CutPrefix(lines.Text(), "VmHWM:"); ok {
-			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "kB")))
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
 }

@@ -1,7 +1,9 @@
-// Command nullprovider is the cheapest provider the plugin framework can
-// serve: one resource, null_item, that keeps its label and calls nothing.
-// The benchmarks time it as the floor that any framework provider pays for
-// the plugin protocol, its process and the framework itself.
+// Command nullprovider serves two resources that call nothing. null_item
+// keeps its label: the cheapest resource the plugin framework can serve,
+// which the benchmarks time as the floor that any framework provider pays
+// for the plugin protocol, its process and the framework itself.
+// null_token (token.go) is the peer: a resource of typical size and make,
+// against which the benchmarks compare this provider's keys.
 package main
 
 import (
@@ -42,7 +44,10 @@ func (nullProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (nullProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return item{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return item{} },
+		func() resource.Resource { return token{} },
+	}
 }
 
 func (nullProvider) DataSources(context.Context) []func() datasource.DataSource {
