@@ -39,6 +39,12 @@ func newKeyFacts(key *client.APIKey) keyFacts {
 	}
 }
 
+func (f keyFacts) equal(other keyFacts) bool {
+	return f.ID.Equal(other.ID) && f.Label.Equal(other.Label) && f.Environment.Equal(other.Environment) &&
+		f.Length.Equal(other.Length) && f.Permissions.Equal(other.Permissions) && f.KeyHint.Equal(other.KeyHint) &&
+		f.CreatedAt.Equal(other.CreatedAt) && f.ExpiresAt.Equal(other.ExpiresAt)
+}
+
 // apiKeySummaryModel is what the data sources tell of a key: everything the
 // gateway shows after creation, and so never the key or its secret.
 type apiKeySummaryModel struct {

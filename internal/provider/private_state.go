@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,20 +23,25 @@ type privateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// privateRevealable is where the gateway's last word on whether the
-// provider's key may read this key's credentials again is kept, so that a
-// plan can tell whether a new encryption_recipient needs a new key.
+// privateRevealable is where the gateway's word that the provider's key may
+// not read this key's credentials again is kept, so that a plan can tell
+// that a new encryption_recipient needs a new key. Only a refusal is kept:
+// most keys are revealable, and every byte of state is written again after
+// each resource Terraform applies. A state that no refresh has seen since
+// an older version of the provider wrote it counts as revealable, and an
+// apply that finds otherwise says so.
 const privateRevealable = "revealable"
 
 func writeRevealable(ctx context.Context, private privateSetter, revealable bool) diag.Diagnostics {
-	return private.SetKey(ctx, privateRevealable, []byte(strconv.FormatBool(revealable)))
+	if revealable {
+		return private.SetKey(ctx, privateRevealable, nil)
+	}
+	return private.SetKey(ctx, privateRevealable, []byte("false"))
 }
 
-// readRevealable is false where nothing was recorded, as for a state
-// that was not refreshed since an older version of the provider wrote it.
 func readRevealable(ctx context.Context, private privateData) (bool, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateRevealable)
-	return string(raw) == "true", diags
+	return string(raw) != "false", diags
 }
 
 // pendingCreate is kept in private state while the outcome of a create is

@@ -389,8 +389,12 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 
-	state.setFromAPI(key)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// Most refreshes find the key as state has it: the framework then
+	// returns the prior state, and a costly Set is skipped.
+	if facts := newKeyFacts(key); !facts.equal(state.keyFacts) {
+		state.keyFacts = facts
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
 	resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 }
 
