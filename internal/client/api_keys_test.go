@@ -196,7 +196,8 @@ func TestCreateAPIKeyRejectsAnIncompleteAnswer(t *testing.T) {
 			// The key exists when the answer named it, and the caller must
 			// be able to say which one to remove.
 			var malformed *MalformedAnswerError
-			if !errors.As(err, &malformed) || malformed.KeyID != answer["id"] && answer["id"] != nil {
+			wantID, _ := answer["id"].(string)
+			if !errors.As(err, &malformed) || malformed.KeyID != wantID {
 				t.Errorf("err = %#v, want a malformed answer naming key %v", err, answer["id"])
 			}
 		})

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -173,7 +172,13 @@ func (c *Client) attempt(ctx context.Context, req request, attempt int, out any)
 	}
 	var sent atomic.Bool
 	attemptCtx = httptrace.WithClientTrace(attemptCtx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) { sent.Store(info.Err == nil) },
+		// The transport may write a request again on a fresh connection; once
+		// one write went out whole, the gateway may have acted on it.
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				sent.Store(true)
+			}
+		},
 	})
 	httpReq, err := c.newHTTPRequest(attemptCtx, req)
 	if err != nil {
@@ -229,8 +234,7 @@ func sendError(err error) error {
 		return fmt.Errorf("%w: no such host %s", ErrUnknownHost, dnsErr.Name)
 	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authorityErr), errors.As(err, &invalidErr):
 		return fmt.Errorf("%w: %w", ErrCertificate, err)
-	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"),
-		strings.Contains(err.Error(), "unsupported protocol scheme"):
+	case errors.As(err, &recordErr), errors.Is(err, http.ErrSchemeMismatch):
 		return fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
 	return &networkError{op: "request failed", err: err}
