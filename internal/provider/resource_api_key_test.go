@@ -272,6 +272,52 @@ resource "sms_api_key" "test" {
 	})
 }
 
+// A trigger whose value is known only at apply, as time_rotating's id is
+// when its time has come, replaces the key in the same plan.
+func TestAccAPIKeyResource_unknownTriggerReplaces(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	label := testLabel(t)
+	keys := statecheck.CompareValue(compare.ValuesDiffer())
+	cfg := func(release string) string {
+		return config(fmt.Sprintf(`
+resource "terraform_data" "release" {
+  input = %q
+}
+
+resource "sms_api_key" "test" {
+  label             = %q
+  environment       = %q
+  permissions       = ["balance"]
+  rotation_triggers = { release = terraform_data.release.output }
+}
+`, release, label, env.keyEnvironment()))
+	}
+	newKey := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{keys.AddStateValue(testKeyAddress, tfjsonpath.New("id")), env.expectKeyWorks()}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: cfg("v1"), ConfigStateChecks: newKey()},
+			{
+				Config: cfg("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(testKeyAddress, tfjsonpath.New("rotation_triggers").AtMapKey("release")),
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: newKey(),
+			},
+			{
+				Config:           cfg("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
 func TestAccAPIKeyResource_drift(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
