@@ -40,7 +40,8 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	attributes := apiKeySummaryAttributes(true)
 	attributes["include_credentials"] = schema.BoolAttribute{
 		MarkdownDescription: "Whether to read the key and its secret too (default `false`), where the gateway " +
-			"lets the provider's key (see `revealable`). They are then kept in state, as sensitive values, like " +
+			"lets the provider's key (see `revealable`); where it does not, the read fails with the reason. " +
+			"They are then kept in state, as sensitive values, like " +
 			"every data source's results; to keep them out of state, use the `sms_api_key_credentials` " +
 			"ephemeral resource instead.",
 		Optional: true,

@@ -46,8 +46,9 @@ func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataR
 func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the account's API keys, every page of them, ordered by `created_at` and then " +
-			"`id`, optionally filtered. All filters must match. Keys and secrets are never listed: the gateway " +
-			"shows them only once, when a key is created.",
+			"`id`, optionally filtered. All filters must match. Keys and secrets are never listed: read them " +
+			"with the `sms_api_key` data source (`include_credentials`) or the `sms_api_key_credentials` " +
+			"ephemeral resource.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "Only keys of this environment, `live` or `sandbox`.",

@@ -54,7 +54,8 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 		MarkdownDescription: "A short-lived API key that exists only while Terraform runs: it is created when " +
 			"Terraform opens it, deleted when Terraform closes it, and never written to plan or state. Use it " +
 			"to configure another provider, or a CI smoke test, with a scoped key for one run. Terraform opens " +
-			"ephemeral resources during plan as well as apply, so each run makes a new key.",
+			"ephemeral resources during plan as well as apply, so each plan and each apply makes (and deletes) " +
+			"its own key.",
 		Attributes: map[string]schema.Attribute{
 			"label": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("A name for the key, 1 to %d characters without control characters.", maxLabelLength),
@@ -84,8 +85,9 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			},
 			"valid_for": schema.StringAttribute{
 				MarkdownDescription: "How long the key works if Terraform never closes it (it is deleted at " +
-					"close), as a duration such as `30m`; defaults to `1h`. A run that crashes leaves no key " +
-					"that outlives this.",
+					"close), as a duration such as `30m`; defaults to `1h`. A run that crashes, or whose answer " +
+					"is lost, leaves no key that works longer than this (the gateway deletes it 30 days after it " +
+					"expires).",
 				Optional:   true,
 				Validators: []validator.String{durationBetween(minValidFor, maxValidFor)},
 			},

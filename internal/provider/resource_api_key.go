@@ -79,8 +79,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An API key of the gateway, for a service that sends SMS. The key and its " +
 			"webhook-signing secret are kept in state as sensitive values, or only encrypted (see " +
-			"`encryption_recipient`). Any change to an input marked *replaces* creates a new key and then " +
-			"deletes the old one, or retires it (see `retire_after`); use `create_before_destroy` and " +
+			"`encryption_recipient`). Any change to an input marked *replaces* deletes the old key, or retires " +
+			"it (see `retire_after`), and creates a new one: first the new one with `create_before_destroy`, " +
+			"else first the old. Use `create_before_destroy` and " +
 			"`retire_after` to rotate without downtime. An imported key gets its key and secret at the next " +
 			"apply where the gateway lets the provider's key read them again.",
 		Attributes: map[string]schema.Attribute{
@@ -176,7 +177,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"old key keep working until then; the gateway deletes expired keys 30 days after they expire, " +
 					"and they count against the account's quota until then. Without it the key is deleted at " +
 					"once. To delete a key at once that has it, remove `retire_after` and apply before the " +
-					"destroy. Changes in place.",
+					"destroy. Changes in place, and takes effect from the apply after the one that sets it: a " +
+					"destroy uses the value in state.",
 				Optional:      true,
 				Validators:    []validator.String{durationBetween(minRetireAfter, maxValidFor)},
 				PlanModifiers: []planmodifier.String{sameDuration()},
