@@ -43,11 +43,17 @@ func main() {
 	}
 
 	// Terraform starts the binary with no arguments: that serves the
-	// provider, as does -debug; any other flag is a usage error.
+	// provider, as does -debug; any other flag or argument, such as a
+	// mistyped command, is a usage error.
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "serve the provider for a debugger such as delve and print the TF_REATTACH_PROVIDERS value to use")
 	flag.Usage = func() { printUsage(flag.CommandLine.Output()) }
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "unknown command %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := providerTuning(os.Getenv).apply(); err != nil {
 		log.Fatal(err.Error())
 	}

@@ -52,19 +52,26 @@ func TestCommands(t *testing.T) {
 		})
 	}
 
-	t.Run("unknown flag", func(t *testing.T) {
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(binary, "-no-such-flag")
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		var exitErr *exec.ExitError
-		if err := cmd.Run(); !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
-			t.Fatalf("exit = %v, want status 2", err)
-		}
-		if stdout.Len() != 0 || !strings.Contains(stderr.String(), "-no-such-flag") {
-			t.Errorf("stdout %q, stderr %q: want the error and the usage on stderr", stdout.String(), stderr.String())
-		}
-		checkUsage(t, stderr.String())
-	})
+	// A mistyped command must not serve the provider as if none was given.
+	for name, args := range map[string][]string{
+		"unknown flag":             {"-no-such-flag"},
+		"unknown command":          {"sandbx"},
+		"argument after the flags": {"-debug", "sandbox"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(binary, args...)
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			var exitErr *exec.ExitError
+			if err := cmd.Run(); !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
+				t.Fatalf("exit = %v, want status 2", err)
+			}
+			if stdout.Len() != 0 || !strings.Contains(stderr.String(), args[len(args)-1]) {
+				t.Errorf("stdout %q, stderr %q: want the error and the usage on stderr", stdout.String(), stderr.String())
+			}
+			checkUsage(t, stderr.String())
+		})
+	}
 
 	// Terraform starts the binary without arguments and a handshake in the
 	// environment; without it the plugin library refuses to serve. Either

@@ -11,7 +11,7 @@ import (
 // it garbage by the end of each call, over a live heap of a few MiB: at
 // the default target (100) the collector runs every few MiB. A target of
 // gcPercent lets the heap grow to five times what is live before it
-// collects. The memory limit keeps one provider process under 256 MiB
+// collects. The memory limit aims to keep one provider process under 256 MiB
 // with room for what is not heap: near it the collector works as hard as
 // it must to stay under it. BENCHMARKS.md has the measurements.
 const (

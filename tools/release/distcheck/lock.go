@@ -44,7 +44,7 @@ func checkLock(w io.Writer, lockFile, provider, version, archive string) error {
 	if locked.version != version {
 		problems = append(problems, fmt.Errorf("%s: %s is locked at version %q, want %q", lockFile, provider, locked.version, version))
 	}
-	if !strings.Contains(locked.constraints, version) {
+	if c := locked.constraints; c != version && c != "= "+version {
 		problems = append(problems, fmt.Errorf("%s: %s has constraints %q, which do not pin %s", lockFile, provider, locked.constraints, version))
 	}
 	if !slices.Contains(locked.hashes, h1) {

@@ -81,14 +81,15 @@ func TestLockFindsEachDefect(t *testing.T) {
 	}
 	otherH1 := "h1:" + strings.Repeat("A", 43) + "="
 	for name, tt := range map[string]struct{ lock, want string }{
-		"another version":        {lockFile("1.0.0", "1.0.0", h1), `locked at version "1.0.0"`},
-		"a loose constraint":     {lockFile(testVersion, ">= 0.0.1", h1), "do not pin"},
-		"no hash of the archive": {lockFile(testVersion, testVersion, otherH1), "do not include " + h1},
-		"no hashes":              {lockFile(testVersion, testVersion), "do not include " + h1},
-		"another provider":       {strings.ReplaceAll(lockFile(testVersion, testVersion, h1), "sms-gateway", "other"), "does not lock " + testProvider},
-		"an unended block":       {strings.TrimSuffix(lockFile(testVersion, testVersion, h1), "}\n"), "does not end"},
-		"a block twice":          {lockFile(testVersion, testVersion, h1) + lockFile(testVersion, testVersion, h1), "twice"},
-		"an unquoted hash":       {strings.Replace(lockFile(testVersion, testVersion, h1), `"`+h1+`"`, h1, 1), "hash line"},
+		"another version":                 {lockFile("1.0.0", "1.0.0", h1), `locked at version "1.0.0"`},
+		"a loose constraint":              {lockFile(testVersion, ">= 0.0.1", h1), "do not pin"},
+		"a constraint that only names it": {lockFile(testVersion, ">= "+testVersion, h1), "do not pin"},
+		"no hash of the archive":          {lockFile(testVersion, testVersion, otherH1), "do not include " + h1},
+		"no hashes":                       {lockFile(testVersion, testVersion), "do not include " + h1},
+		"another provider":                {strings.ReplaceAll(lockFile(testVersion, testVersion, h1), "sms-gateway", "other"), "does not lock " + testProvider},
+		"an unended block":                {strings.TrimSuffix(lockFile(testVersion, testVersion, h1), "}\n"), "does not end"},
+		"a block twice":                   {lockFile(testVersion, testVersion, h1) + lockFile(testVersion, testVersion, h1), "twice"},
+		"an unquoted hash":                {strings.Replace(lockFile(testVersion, testVersion, h1), `"`+h1+`"`, h1, 1), "hash line"},
 	} {
 		lock := filepath.Join(t.TempDir(), ".terraform.lock.hcl")
 		writeFile(t, lock, tt.lock)
