@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"regexp"
@@ -171,11 +173,18 @@ func errorMatching(phrases ...string) *regexp.Regexp {
 
 // testLabel makes labels unique per test, so that tests sharing a real
 // account can tell their keys apart.
-// They stay short enough for a suffix within the gateway's 64 characters.
+// They stay short enough for a suffix within the gateway's 64 characters;
+// a longer name keeps its start and a hash of the whole, so that subtests
+// whose names differ only at the end still differ.
 func testLabel(t *testing.T) string {
+	const maxLength = 48
 	name := strings.TrimPrefix(t.Name(), "TestAcc")
 	label := regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-")
-	return label[:min(len(label), 48)]
+	if len(label) <= maxLength {
+		return label
+	}
+	sum := sha256.Sum256([]byte(name))
+	return label[:maxLength-9] + "-" + hex.EncodeToString(sum[:4])
 }
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {

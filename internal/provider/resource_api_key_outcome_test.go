@@ -149,7 +149,7 @@ func TestAccAPIKeyResource_gatewayDownAndBack(t *testing.T) {
 			{
 				PreConfig:   env.local.Down,
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`API Key Creation Unconfirmed|Unable to Create API Key`),
+				ExpectError: regexp.MustCompile(`API Key Creation Unconfirmed`),
 			},
 			{
 				PreConfig: func() {
@@ -158,7 +158,12 @@ func TestAccAPIKeyResource_gatewayDownAndBack(t *testing.T) {
 					}
 					env.local.Up()
 				},
-				Config:            cfg,
+				Config: cfg,
+				// The refresh adopts what the request made, tainted, so the
+				// plan replaces it.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
 				Check:             env.expectOnlyStateKeys,
 				ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
 			},
@@ -331,7 +336,7 @@ func TestAccAPIKeyResource_unusableAnswerKeepsTheKey(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: errorMatching("Unable to Create API Key", "its answer could not be used", "marked tainted", "request id req_"),
+				ExpectError: errorMatching("Unable to Create API Key", "its answer could not be used", "marked tainted", "request id req_", "lacks its key or secret"),
 			},
 			{
 				PreConfig: func() { broken.Store(false) },

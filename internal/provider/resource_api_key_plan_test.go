@@ -248,8 +248,10 @@ data "sms_api_keys" "through_scoped" {
   label    = %[1]q
 }
 `, label, env.keyEnvironment(), env.endpoint)),
-			// The key could list keys only if the default had granted
-			// api_keys, which it must not.
+			// That the key is made at all shows that the default follows
+			// the narrow provider key: the gateway refuses to grant a scope
+			// the caller lacks. It could list keys only if the default had
+			// granted api_keys, which it must not.
 			ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*403 forbidden`),
 		}},
 	})
@@ -294,10 +296,13 @@ data "sms_api_keys" "all" {}`, errorMatching("api_key string length must be at l
 // request, naming the id, rather than reaching another path.
 func TestAccAPIKeyResource_importInvalidID(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, sandbox.Options{})
 	for _, id := range []string{"../balance", "ak 1"} {
 		t.Run(strings.ReplaceAll(id, "/", "_"), func(t *testing.T) {
 			t.Parallel()
+			// A gateway of its own, so that its request count is this import's.
+			env := newTestEnv(t, sandbox.Options{})
+			env.requireSandbox(t)
+			before := env.sandbox.Stats().Total
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
 				Steps: []resource.TestStep{{
@@ -308,6 +313,9 @@ func TestAccAPIKeyResource_importInvalidID(t *testing.T) {
 					ExpectError:   errorMatching("Invalid Key ID", fmt.Sprintf("The import id %q is not a key id", id)),
 				}},
 			})
+			if n := env.sandbox.Stats().Total - before; n != 0 {
+				t.Errorf("the import sent %d requests, want none", n)
+			}
 		})
 	}
 }

@@ -182,6 +182,9 @@ func TestAccFaultsRetire(t *testing.T) {
 	apply(f.w, faultVars("first", 40)...)
 	replaceEnd := time.Now()
 	replaced := f.w.State().Managed("sms_api_key")
+	if len(replaced) != faultyKeys {
+		t.Fatalf("state holds %d keys after the replacement, want %d", len(replaced), faultyKeys)
+	}
 	f.expectRetired(t, created, replaceStart, replaceEnd)
 
 	destroyStart := time.Now()

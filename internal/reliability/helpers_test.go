@@ -143,6 +143,7 @@ func (g *gateway) expectKeys(t *testing.T, instances []clitest.Instance) map[str
 func expectWorks(t *testing.T, endpoint, key, what string) {
 	t.Helper()
 	if key == "" {
+		t.Errorf("%s: state holds no key to try", what)
 		return
 	}
 	if _, err := checkClient(t, endpoint, key).Balance(t.Context()); err != nil {

@@ -134,11 +134,21 @@ func TestAccGatewayTooSlowToConfirm(t *testing.T) {
 		t.Fatalf("state after the unconfirmed create holds %+v, want one tainted instance without id, with its request", pending)
 	}
 
+	if made := s.posts(http.StatusCreated); made != 0 {
+		t.Fatalf("the gateway made %d keys for requests whose clients had left, want 0", made)
+	}
+
+	// The next refresh sends the request again, which now makes the key,
+	// and adopts it, tainted; the apply then replaces it with a new key.
 	s.sb.Server.SetFaults(0, 0)
 	apply(s.w)
 	adopted := s.w.State().Managed("sms_api_key")
 	if len(adopted) != 1 || adopted[0].Status != "" {
 		t.Fatalf("state after the next apply holds %+v, want one sound key", adopted)
+	}
+	st := s.sb.Server.Stats()
+	if made, deleted := s.posts(http.StatusCreated), st.Count(http.MethodDelete, "/api_keys/{id}", http.StatusNoContent); made != 2 || deleted != 1 {
+		t.Errorf("the next apply made %d keys and deleted %d, want 2 made (the adopted one and its replacement) and 1 deleted", made, deleted)
 	}
 	s.expectKeys(t, adopted)
 
