@@ -137,11 +137,8 @@ func (s *Server) load() error {
 		if key, err = s.openSealKey(content); err != nil {
 			return err
 		}
-	} else {
-		key = make([]byte, sealKeySize)
-		if err := s.secrets.read(key); err != nil {
-			return fmt.Errorf("reading the random source: %w", err)
-		}
+	} else if key, err = s.newSealKey(); err != nil {
+		return err
 	}
 	if s.sealer, err = newSealer(key); err != nil {
 		return err

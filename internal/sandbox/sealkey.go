@@ -30,12 +30,21 @@ func (s *Server) openSealKey(content *dataFile) ([]byte, error) {
 	case content.holdsSealedCredentials():
 		return nil, fmt.Errorf("the key file %s of the data file %s is missing, so its keys cannot be read; restore it, or move the data file away to start afresh (it was left untouched)", path, s.dataFile)
 	}
-	key = make([]byte, sealKeySize)
-	if err := s.secrets.read(key); err != nil {
-		return nil, fmt.Errorf("reading the random source: %w", err)
+	key, err = s.newSealKey()
+	if err != nil {
+		return nil, err
 	}
 	if err := replaceFile(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
 		return nil, fmt.Errorf("writing the key file: %w", err)
+	}
+	return key, nil
+}
+
+// newSealKey draws a seal key from the server's random source.
+func (s *Server) newSealKey() ([]byte, error) {
+	key := make([]byte, sealKeySize)
+	if err := s.secrets.read(key); err != nil {
+		return nil, fmt.Errorf("reading the random source: %w", err)
 	}
 	return key, nil
 }
