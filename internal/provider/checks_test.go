@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"testing"
+
+	"filippo.io/age"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -53,4 +56,14 @@ func stateString(state *tfjson.State, address, attribute string) (string, error)
 		return v, nil
 	}
 	return "", fmt.Errorf("%s is not in state", address)
+}
+
+// newIdentity makes an age identity, the private side of a recipient.
+func newIdentity(t *testing.T) *age.X25519Identity {
+	t.Helper()
+	identity, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return identity
 }

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
-
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 	"github.com/sms-gateway/terraform-provider-sms/internal/clitest"
 	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
@@ -140,10 +138,7 @@ resource "terraform_data" "unrelated" {
 func TestAccProvider_noSecretInAnyMessage(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	const password = "hunter2-never-shown"
 	withPassword := "https://deploy:" + password + "@gateway.example/api"
 	recipientConfig := `

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -27,10 +26,7 @@ import (
 func TestAccAPIKeyResource_planShowsWhatItKnows(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	// An offset and a fraction of a second; the gateway keeps UTC seconds.
 	expiry := env.clock.Now().Add(36 * time.Hour).Truncate(time.Second)
 	written := expiry.In(time.FixedZone("", 2*3600)).Add(400 * time.Millisecond).Format(time.RFC3339Nano)

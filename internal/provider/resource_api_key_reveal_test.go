@@ -122,10 +122,7 @@ func TestAccAPIKeyResource_importRecoversCredentials(t *testing.T) {
 func TestAccAPIKeyResource_importWithRecipientNeverHoldsPlaintext(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	for _, how := range []string{"import block", "import command"} {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
@@ -186,14 +183,8 @@ func TestAccAPIKeyResource_recipientChangesInPlace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
 	env.requireSandbox(t)
-	first, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := newIdentity(t)
+	second := newIdentity(t)
 	label := testLabel(t)
 	withRecipient := func(identity *age.X25519Identity) string {
 		extra := `  permissions = ["balance"]`
@@ -271,14 +262,8 @@ func TestAccAPIKeyResource_recipientChangesInPlace(t *testing.T) {
 // without key and secret, and a changed recipient takes a new key.
 func TestAccAPIKeyResource_revealRefused(t *testing.T) {
 	t.Parallel()
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
+	other := newIdentity(t)
 
 	t.Run("turned off for the account", func(t *testing.T) {
 		t.Parallel()

@@ -551,14 +551,8 @@ func TestAccAPIKeyResource_encrypted(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
 	label := testLabel(t)
-	first, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := newIdentity(t)
+	second := newIdentity(t)
 	encryptedTo := func(identity *age.X25519Identity) string {
 		return apiKeyConfig(label, env.keyEnvironment(),
 			fmt.Sprintf("  permissions = [\"balance\"]\n  encryption_recipient = %q", identity.Recipient()))
@@ -673,10 +667,7 @@ func TestAccAPIKeyResource_importThenAdopt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	cfg := config(fmt.Sprintf(`
 import {
   to = sms_api_key.test

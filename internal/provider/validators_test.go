@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -64,10 +63,7 @@ func (f finding) check(t *testing.T, wantError string) {
 
 func TestStringValidators(t *testing.T) {
 	t.Parallel()
-	recipient, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recipient := newIdentity(t)
 	cases := []struct {
 		name      string
 		validator validator.String
@@ -123,10 +119,7 @@ func TestStringValidators(t *testing.T) {
 // configuration line or variable that holds it.
 func TestValidatorsNeverRepeatASecret(t *testing.T) {
 	t.Parallel()
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	for name, tc := range map[string]struct {
 		validator validator.String
 		value     string
@@ -219,10 +212,7 @@ func TestFormatDuration(t *testing.T) {
 
 func TestEncryptToOpensWithIdentity(t *testing.T) {
 	t.Parallel()
-	identity, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	identity := newIdentity(t)
 	armored, err := encryptTo(identity.Recipient(), "the-key")
 	if err != nil {
 		t.Fatal(err)
@@ -235,10 +225,7 @@ func TestEncryptToOpensWithIdentity(t *testing.T) {
 		t.Fatalf("decrypt = %q, %v; want %q", plain, err, "the-key")
 	}
 
-	other, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := newIdentity(t)
 	if _, err := decrypt(armored, other); err == nil {
 		t.Fatal("another identity opened the file")
 	}
