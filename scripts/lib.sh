@@ -46,6 +46,15 @@ release_tool() {
   cached_tool "$(cache_dir)/$name-$version" "$name" build_release_tool
 }
 
+# copy_examples REPO DIR copies the whole examples tree of REPO to DIR, so
+# that relative module sources still resolve, minus anything a local run
+# there may have left behind.
+copy_examples() {
+  cp -R "$1/examples" "$2"
+  find "$2" \( -name .terraform -o -name '.terraform.lock.hcl' -o -name '*.tfstate' \
+    -o -name '*.tfstate.backup' \) -prune -exec rm -rf {} +
+}
+
 # start_sandbox BIN DIR starts the sandbox API of the provider binary BIN
 # on a free loopback port, with its output in DIR, waits until it has
 # printed its address and key, and exports them as SMS_ENDPOINT and
