@@ -275,6 +275,14 @@ func TestAccAPIKeyResource_revealRefused(t *testing.T) {
 			return apiKeyConfig(label, env.keyEnvironment(),
 				fmt.Sprintf("  permissions = [\"balance\"]\n  encryption_recipient = %q", recipient.Recipient()))
 		}
+		// The import says why the key and secret stay null.
+		w := env.cliWithEnv(t, map[string]string{envEndpoint: env.endpoint, envAPIKey: env.apiKey})
+		initialized(t, w, apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["balance"]`))
+		expectOutput(t, w.MustRun("import", "-input=false", "-no-color", testKeyAddress, existing.ID),
+			"Warning: API Key Secret Not Imported", "of the imported key "+existing.ID,
+			"the account has turned reading keys again off")
+		w.MustRun("state", "rm", testKeyAddress)
+
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: env.factories(),
 			CheckDestroy:             env.checkDestroyed,
