@@ -174,8 +174,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"replacement by any cause, removal from the configuration, `terraform destroy`): its expiry is " +
 					"brought forward to the time of the destroy plus this duration, such as `24h` (at least `1m`, " +
 					"at most two years), or left where it is when that is earlier. Services that still hold the " +
-					"old key keep working until then; the gateway deletes expired keys 30 days after they expire, " +
-					"and they count against the account's quota until then. Without it the key is deleted at " +
+					"old key keep working until then; once expired it no longer counts against the account's " +
+					"quota, and the gateway lists it until it deletes it 30 days later. Without it the key is deleted at " +
 					"once. To delete a key at once that has it, remove `retire_after` and apply before the " +
 					"destroy. Changes in place, and takes effect from the apply after the one that sets it: a " +
 					"destroy uses the value in state.",

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -115,6 +116,8 @@ func (s *Server) createKey(c *call) reply {
 	fingerprint := req.fingerprint()
 	var slot idempotencySlot
 	if idempotent {
+		// A replay makes no key, so no quota applies to it, even when the
+		// account has filled up since the first answer.
 		slot = newIdempotencySlot(c.account.id, idempotencyKey)
 		if rec, found := c.account.liveRecord(slot.index, c.now); found {
 			return replay(slot, rec, fingerprint, c.key.ID)
@@ -131,9 +134,10 @@ func (s *Server) createKey(c *call) reply {
 	if c.key.Environment == environmentSandbox && spec.environment != environmentSandbox {
 		return errorReply(forbidden("a sandbox key creates only sandbox keys; set environment to sandbox"))
 	}
-	if len(c.account.keys) >= s.quota {
+	if working := c.account.workingKeys(c.now); working >= s.quota {
 		return errorReply(&apiError{status: http.StatusConflict, code: "key_quota_exceeded",
-			message: "the account holds " + strconv.Itoa(s.quota) + " keys already; delete one first"})
+			message: fmt.Sprintf("the account holds %d keys that have not expired and may hold %d; expired keys "+
+				"do not count: delete a key, or let a retired one expire, first", working, s.quota)})
 	}
 
 	k, key, secret, mintErr := s.mintKey(c.account, spec, c.now)
