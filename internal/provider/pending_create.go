@@ -122,6 +122,9 @@ func (r *apiKeyResource) refreshPending(ctx context.Context, state apiKeyResourc
 				"key %q; nothing was changed, and the next plan asks again.", label), err, r.data)
 		return
 	}
+	// The framework wants an identity from every Read, even one that drops
+	// the resource; a create not settled has none but an empty one yet.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
 	switch decidePending(*pending, key != nil, false, r.data.clock.Now()) {
 	case adoptCreated:
 		state.keyFacts = newKeyFacts(key)
@@ -130,7 +133,6 @@ func (r *apiKeyResource) refreshPending(ctx context.Context, state apiKeyResourc
 		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(key.ID))
 	case awaitReplay:
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
 		resp.Diagnostics.AddWarning("API Key Creation Still Unconfirmed",
 			fmt.Sprintf("The gateway holds no key from the create of %q sent at %s, whose answer was lost: the "+
 				"request may never have reached it, or may still be on its way. This plan changed nothing. "+

@@ -379,6 +379,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	case !isKnown(state.ID):
 		// An unconfirmed create that an apply found never made its key.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
 		resp.State.RemoveResource(ctx)
 		return
 	case pending != nil:

@@ -439,3 +439,31 @@ func TestAccAPIKeyResource_unconfirmedCreatePlansWriteNothing(t *testing.T) {
 		}
 	}
 }
+
+// After the 24 hours in which the gateway answers a request again, the
+// lookup alone decides: a request whose key it does not find can no longer
+// arrive, and is dropped from state by the plan, which sends nothing else.
+func TestAccAPIKeyResource_unconfirmedCreateDroppedAfterTheReplays(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	w := env.cli(t)
+	initialized(t, w, impatientKey(t, env))
+	env.local.Down()
+	failed := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
+	env.local.Up()
+	expectOutput(t, failed, "API Key Creation Unconfirmed")
+
+	env.advance(25 * time.Hour)
+	expectOutput(t, env.planWritesNothing(t, w, "plan"), "Unconfirmed API Key Creation Expired",
+		"dropped from state", "1 to add")
+	w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	keys := w.State().Managed("sms_api_key")
+	env.expectHeld(t, keys)
+	if len(keys) != 1 || keyWorks(t.Context(), env.endpoint, keys[0].Attr("key")) != nil {
+		t.Errorf("state holds %d keys after the apply, want one that works", len(keys))
+	}
+	if r := env.planWritesNothing(t, w, "plan", "-detailed-exitcode"); r.ExitCode != 0 {
+		t.Errorf("the plan after the apply is not empty:\n%s", r)
+	}
+}
