@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,7 +132,7 @@ func checkSavedKey(k *apiKey) error {
 		return fmt.Errorf("key %s: key_sha256 is malformed", k.ID)
 	case k.CreatedAt.IsZero():
 		return fmt.Errorf("key %s: created_at is missing", k.ID)
-	case k.MadeBy != "" && !isLowerHex(k.MadeBy, 64):
+	case k.MadeBy != "" && (len(k.MadeBy) != 2*sha256.Size || strings.Trim(k.MadeBy, "0123456789abcdef") != ""):
 		return fmt.Errorf("key %s: made_by is malformed", k.ID)
 	}
 	if perms, err := checkPermissions(k.Permissions); err != nil || !slices.Equal(perms, k.Permissions) {
