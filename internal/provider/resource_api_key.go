@@ -659,20 +659,27 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	if r.data != nil && r.data.client != nil {
-		r.explainImportedCredentials(ctx, id, &resp.Diagnostics)
+	if r.data == nil || r.data.client == nil {
+		return
 	}
-}
-
-// explainImportedCredentials says what becomes of an imported key's key and
-// secret. Import cannot see the configuration, and so cannot know whether
-// they must be encrypted: they are read at the next apply, which can.
-func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, id string, diags *diag.Diagnostics) {
 	key, err := r.data.client.GetAPIKey(ctx, id)
 	if err != nil {
 		// Read, which follows, reports a key that cannot be read.
 		return
 	}
+	// The expiry is the one input the gateway keeps that the configuration
+	// written for the key (by hand or by -generate-config-out) must repeat
+	// to leave the key as it is; the others stay null, as their defaults
+	// leave it.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("valid_until"), rfc3339OrNull(key.ValidUntil))...)
+	r.explainImportedCredentials(ctx, key, &resp.Diagnostics)
+}
+
+// explainImportedCredentials says what becomes of an imported key's key and
+// secret. Import cannot see the configuration, and so cannot know whether
+// they must be encrypted: they are read at the next apply, which can.
+func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, key *client.APIKey, diags *diag.Diagnostics) {
+	id := key.ID
 	if key.Revealable {
 		diags.AddWarning("API Key Secret Read At Next Apply",
 			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+
