@@ -145,7 +145,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"it earlier while it is still ahead, or setting it on a key without one, changes the key in " +
 					"place; moving it later or removing it replaces the key, since the gateway only brings an " +
 					"expiry forward. Once it has passed, the key stops working and plans warn about it; only a " +
-					"later `valid_until` (or `valid_for`) gives a new key.",
+					"later `valid_until` (or `valid_for`) gives a new key. An import writes the key's expiry here, so " +
+					"that configuration generated for it tells the truth; leaving it out of the configuration of " +
+					"a key just imported keeps the key and its expiry.",
 				CustomType:    timetypes.RFC3339Type{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{sameInstant()},
