@@ -508,6 +508,14 @@ resource "sms_api_key" "test" {
 				t.Errorf("exit %d, want 1:\n%s", run.ExitCode, run)
 			}
 			expectOutput(t, run, tc.want...)
+			if !tc.apply && tc.vars == nil {
+				// validate configures no provider: the refusal is the schema's.
+				validate := w.Run("validate", "-no-color")
+				if validate.ExitCode != 1 {
+					t.Errorf("validate: exit %d, want 1:\n%s", validate.ExitCode, validate)
+				}
+				expectOutput(t, validate, tc.want...)
+			}
 			if n := transport.sent.Load(); n != 0 {
 				t.Errorf("the provider sent %d requests, want none", n)
 			}
