@@ -352,7 +352,7 @@ func (e *testEnv) sendSMS(to string) (string, error) {
 		} `json:"messages"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != http.StatusOK || len(answer.Messages) != 1 {
-		return "", fmt.Errorf("POST /sms: %d, %v", resp.StatusCode, err)
+		return "", fmt.Errorf("POST /sms: %d, %w", resp.StatusCode, err)
 	}
 	return answer.Messages[0].ID, nil
 }

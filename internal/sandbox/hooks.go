@@ -125,9 +125,7 @@ func (s *Server) serveHooks(r *http.Request) reply {
 	switch {
 	case r.Method == http.MethodGet && (action == "" || action == "read"):
 		return s.listHooks(cred.account)
-	case r.Method == http.MethodPost && action == "":
-		return s.createHook(cred.account, params, now)
-	case r.Method == http.MethodPost && action == "subscribe":
+	case r.Method == http.MethodPost && (action == "" || action == "subscribe"):
 		return s.createHook(cred.account, params, now)
 	case r.Method == http.MethodDelete && action == "",
 		r.Method == http.MethodPost && action == "unsubscribe":
@@ -296,7 +294,8 @@ func isHeaderName(name string) bool {
 		return false
 	}
 	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)) {
+		letterOrDigit := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !letterOrDigit && !strings.ContainsRune("!#$%&'*+-.^_`|~", r) {
 			return false
 		}
 	}
