@@ -37,8 +37,10 @@ type cliConfig struct {
 
 // Main runs `terraform-provider-sms sandbox [flags]` until ctx is cancelled
 // and returns the exit status. It prints SMS_ENDPOINT and SMS_API_KEY lines
-// (and SMS_API_KEY_2, … for further accounts) on stdout and nothing else,
-// so that a shell can eval them; stderr gets one line per request.
+// (and SMS_API_KEY_2, … for further accounts), then the webhook signing
+// keys as SMS_SIGNING_KEY (SMS_SIGNING_KEY_2, …) on stdout and nothing
+// else, so that a shell can eval them; stderr gets one line per request
+// and per webhook delivery attempt.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -65,13 +67,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sandbox: warning: listening on %s (bound to %s), which other machines can reach; the sandbox has no TLS and prints its keys, so listen on a loopback address such as 127.0.0.1 unless you mean to share it\n", cfg.listen, ln.Addr())
 	}
 	fmt.Fprintf(stdout, "SMS_ENDPOINT=http://%s%s\n", reachableAddr(ln.Addr()), apiPrefix)
-	for i, key := range srv.APIKeys() {
-		name := "SMS_API_KEY"
-		if i > 0 {
-			name += "_" + strconv.Itoa(i+1)
-		}
-		fmt.Fprintf(stdout, "%s=%s\n", name, key)
-	}
+	printNumbered(stdout, "SMS_API_KEY", srv.APIKeys())
+	printNumbered(stdout, "SMS_SIGNING_KEY", srv.SigningKeys())
 
 	httpServer := &http.Server{
 		Handler:           srv,
@@ -101,9 +98,21 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// printNumbered prints one NAME=value line per account: NAME for the
+// first, NAME_2 and on for the others.
+func printNumbered(w io.Writer, name string, values []string) {
+	for i, value := range values {
+		numbered := name
+		if i > 0 {
+			numbered += "_" + strconv.Itoa(i+1)
+		}
+		fmt.Fprintf(w, "%s=%s\n", numbered, value)
+	}
+}
+
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	cfg := cliConfig{}
-	var apiKey string
+	var apiKey, signingKey string
 	allowReveal := true
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -116,6 +125,8 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.DurationVar(&cfg.opts.AnswerDelay, "answer-delay", 0, "delay of each answer after its request was handled and saved")
 	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
 	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
+	fs.StringVar(&signingKey, "signing-key", "", "the first account's webhook signing key, 16 to 128 characters of [A-Za-z0-9] (default: kept in the data file, or a random one)")
+	fs.Float64Var(&cfg.opts.DeliveryTimeScale, "delivery-time-scale", 1, "multiplies the times of webhook deliveries (5s per attempt, retries from 1m), between 0 and 1, e.g. 0.001 to watch retries")
 	fs.BoolVar(&allowReveal, "allow-reveal", true, "let keys be read again through GET /api_keys/{id}/credentials; -allow-reveal=false plays an account that turned it off")
 
 	if err := fs.Parse(args); err != nil {
@@ -144,9 +155,16 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 		return cfg, errors.New("-fail-rate must lie between 0 and 1")
 	case cfg.opts.RateLimit < 0:
 		return cfg, errors.New("-rate-limit must not be negative")
+	case signingKey != "" && !validSigningKey(signingKey):
+		return cfg, fmt.Errorf("-signing-key must be %d to %d characters of [A-Za-z0-9]", minKeyLength, maxSigningKeyLength)
+	case !(cfg.opts.DeliveryTimeScale > 0 && cfg.opts.DeliveryTimeScale <= 1):
+		return cfg, errors.New("-delivery-time-scale must be above 0 and at most 1")
 	}
 	if apiKey != "" {
 		cfg.opts.APIKeys = []string{apiKey}
+	}
+	if signingKey != "" {
+		cfg.opts.SigningKeys = []string{signingKey}
 	}
 	cfg.opts.DisableReveal = !allowReveal
 	return cfg, nil

@@ -113,13 +113,16 @@ func TestMainServesUntilCancelled(t *testing.T) {
 	lines := bufio.NewScanner(stdoutR)
 	env := map[string]string{}
 	var order []string
-	for len(order) < 3 && lines.Scan() {
+	for len(order) < 5 && lines.Scan() {
 		name, value, _ := strings.Cut(lines.Text(), "=")
 		env[name] = value
 		order = append(order, name)
 	}
-	if strings.Join(order, " ") != "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2" {
-		t.Fatalf("stdout names %q, want SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2", order)
+	if strings.Join(order, " ") != "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2" {
+		t.Fatalf("stdout names %q, want SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2", order)
+	}
+	if len(env["SMS_SIGNING_KEY"]) != 64 || env["SMS_SIGNING_KEY"] == env["SMS_SIGNING_KEY_2"] {
+		t.Fatalf("signing keys %q and %q, want two different ones of 64 characters", env["SMS_SIGNING_KEY"], env["SMS_SIGNING_KEY_2"])
 	}
 	if env["SMS_API_KEY"] != rootKey || len(env["SMS_API_KEY_2"]) != 64 || !strings.HasPrefix(env["SMS_ENDPOINT"], "http://127.0.0.1:") ||
 		!strings.HasSuffix(env["SMS_ENDPOINT"], "/api") || strings.HasSuffix(env["SMS_ENDPOINT"], ":0/api") {
