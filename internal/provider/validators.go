@@ -8,12 +8,12 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 // durationBetween accepts a Go duration string within [lowest, highest].
@@ -27,7 +27,7 @@ type durationValidator struct {
 
 func (v durationValidator) Description(context.Context) string {
 	return fmt.Sprintf("a duration such as \"90s\", \"30m\" or \"720h\", between %s and %s",
-		formatDuration(v.lowest), formatDuration(v.highest))
+		keylife.FormatDuration(v.lowest), keylife.FormatDuration(v.highest))
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string {
@@ -132,19 +132,6 @@ func (v regexpValidator) ValidateString(ctx context.Context, req validator.Strin
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
 			fmt.Sprintf("%s must be %s: %s.", req.Path, v.Description(ctx), err))
 	}
-}
-
-// formatDuration writes whole hours and minutes as people do: 720h rather
-// than Go's 720h0m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // wholeNumberBetween accepts a whole number within [lowest, highest]. It

@@ -1,0 +1,351 @@
+package provider
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/sandbox"
+)
+
+// These tests drive the resource through the protocol, without a CLI, to
+// prove its wiring: keylife's decisions reach plan and state, and the
+// gateway sees the requests they call for. keylife's own tests cover the
+// rules; the acceptance tests, what the CLIs make of it all.
+
+func TestResourceCreateUpdateDestroy(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "billing", "permissions": []string{"balance"}}
+	k := h.create(cfg)
+	id := k.attr("id")
+	if !alphanumeric64.MatchString(k.attr("key")) || len(k.attr("secret")) != 64 || k.attr("expires_at") != "" ||
+		k.attr("environment") != "live" || k.attr("length") != "64" || k.attr("encrypted_key") != "" {
+		t.Fatalf("created %s", k.state)
+	}
+	if got := h.key(id); got == nil || got.Label != "billing" || !slices.Equal(got.Permissions, []string{"balance"}) {
+		t.Fatalf("the gateway holds %+v", got)
+	}
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Errorf("the same configuration plans %s", p.state)
+	}
+
+	cfg["label"], cfg["valid_until"] = "billing-2", "2027-06-01T02:00:00+02:00"
+	p := h.plan(k, cfg)
+	if p.attr("expires_at") != "2027-06-01T00:00:00Z" || p.attr("key") != k.attr("key") || len(p.replaces()) != 0 {
+		t.Fatalf("an expiry brought forward and a new label plan %s, replacing %v", p.state, p.replaces())
+	}
+	k, diags := h.apply(p)
+	expectDiagnostics(t, diags, false)
+	if got := h.key(id); got.Label != "billing-2" || got.ValidUntil == nil || got.ValidUntil.Format(time.RFC3339) != "2027-06-01T00:00:00Z" {
+		t.Errorf("after the update the gateway holds %+v", got)
+	}
+	if k.attr("id") != id || k.attr("key") == "" {
+		t.Errorf("the update changed the key: %s", k.state)
+	}
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Errorf("after the update the same configuration plans %s", p.state)
+	}
+
+	read, diags := h.read(k)
+	expectDiagnostics(t, diags, false)
+	if !read.state.Equal(k.state) {
+		t.Errorf("a refresh changed state:\n%s\nto\n%s", k.state, read.state)
+	}
+
+	gone, diags := h.apply(h.plan(k, nil))
+	expectDiagnostics(t, diags, false)
+	if gone != nil || h.key(id) != nil {
+		t.Errorf("after the destroy, state %v and the gateway %+v", gone, h.key(id))
+	}
+}
+
+func TestResourceDeletedOutsideIsDropped(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	k := h.create(map[string]any{"label": "drift"})
+	if err := h.api.DeleteAPIKey(h.ctx, k.attr("id")); err != nil {
+		t.Fatal(err)
+	}
+	read, diags := h.read(k)
+	expectDiagnostics(t, diags, false)
+	if read != nil {
+		t.Errorf("a key deleted by hand stays in state: %s", read.state)
+	}
+	// A destroy that finds it gone succeeds all the same.
+	_, diags = h.apply(h.plan(k, nil))
+	expectDiagnostics(t, diags, false)
+}
+
+// Rotation runs on the provider's clock: valid_for counts from the create,
+// rotate_before opens the window, and each rotation makes a key that the
+// gateway holds while the old one is gone.
+func TestResourceRotatesOnTheInjectedClock(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "rotating", "valid_for": "720h", "rotate_before": "168h"}
+	k := h.create(cfg)
+	first := k.attr("id")
+	if want := h.clock.Now().Add(720 * time.Hour).Format(time.RFC3339); k.attr("expires_at") != want {
+		t.Fatalf("expires_at = %s, want %s", k.attr("expires_at"), want)
+	}
+
+	h.clock.Advance(551 * time.Hour)
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Fatalf("an hour before the window the plan is %s, replacing %v", p.state, p.replaces())
+	}
+	h.clock.Advance(2 * time.Hour)
+	p := h.plan(k, cfg)
+	if !slices.Equal(p.replaces(), []string{`AttributeName("expires_at")`}) || p.attr("expires_at") != "<unknown>" {
+		t.Fatalf("inside the window the plan replaces %v with expires_at %s", p.replaces(), p.attr("expires_at"))
+	}
+	expectDiagnostics(t, p.resp.Diagnostics, false, "API Key Replacement Planned", "within rotate_before (168h)")
+	k, diags := h.apply(p)
+	expectDiagnostics(t, diags, false)
+	if k.attr("id") == first || h.key(first) != nil || h.key(k.attr("id")) == nil {
+		t.Errorf("the rotation left %s, the old key %+v", k.attr("id"), h.key(first))
+	}
+	if want := h.clock.Now().Add(720 * time.Hour).Format(time.RFC3339); k.attr("expires_at") != want {
+		t.Errorf("the new key expires at %s, want %s", k.attr("expires_at"), want)
+	}
+
+	// A trigger changes: a new key, and the warning names the trigger only.
+	cfg["rotation_triggers"] = map[string]string{"release": "v2-secret-value"}
+	p = h.plan(k, cfg)
+	expectDiagnostics(t, p.resp.Diagnostics, false, "rotation_triggers changed (of release)")
+	if strings.Contains(describe(p.resp.Diagnostics), "v2-secret-value") {
+		t.Error("the warning repeats a trigger's value")
+	}
+	second := k.attr("id")
+	k, diags = h.apply(p)
+	expectDiagnostics(t, diags, false)
+	if k.attr("id") == second {
+		t.Error("a changed trigger kept the key")
+	}
+	// A trigger known only at apply replaces the key in the same plan.
+	cfg["rotation_triggers"] = map[string]any{"release": unknown}
+	p = h.plan(k, cfg)
+	if !slices.Contains(p.replaces(), `AttributeName("rotation_triggers")`) {
+		t.Errorf("an unknown trigger replaces %v", p.replaces())
+	}
+}
+
+// A fixed valid_until that has passed only warns: no new key would live
+// longer.
+func TestResourceFixedExpiryPassedOnlyWarns(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "fixed", "valid_until": "2027-01-01T13:00:00Z"}
+	k := h.create(cfg)
+	h.clock.Advance(2 * time.Hour)
+	p := h.plan(k, cfg)
+	if len(p.replaces()) != 0 {
+		t.Errorf("an expired fixed key is replaced for %v", p.replaces())
+	}
+	expectDiagnostics(t, p.resp.Diagnostics, false, "API Key Expired", "expired at 2027-01-01T13:00:00Z (its valid_until)")
+	// Moving it later replaces the key.
+	cfg["valid_until"] = "2027-02-01T00:00:00Z"
+	p = h.plan(k, cfg)
+	if !slices.Contains(p.replaces(), `AttributeName("valid_until")`) {
+		t.Errorf("a later valid_until replaces %v", p.replaces())
+	}
+	expectDiagnostics(t, p.resp.Diagnostics, false, "because valid_until moves later")
+}
+
+func TestResourceRetiresInsteadOfDeleting(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	k := h.create(map[string]any{"label": "retiring", "retire_after": "24h"})
+	id := k.attr("id")
+
+	destroy := h.plan(k, nil)
+	expectDiagnostics(t, destroy.resp.Diagnostics, false, "API Key Will Be Retired", "until about 2027-01-02T12:00:00Z")
+	h.clock.Advance(time.Hour) // the apply comes later than its plan
+	_, diags := h.apply(destroy)
+	expectDiagnostics(t, diags, false, "API Key Retired", "keeps working until 2027-01-02T13:00:00Z (retire_after)")
+	if got := h.key(id); got == nil || got.ValidUntil == nil || !got.ValidUntil.Equal(h.clock.Now().Add(24*time.Hour)) {
+		t.Errorf("the retired key is %+v, want it expiring 24h after the destroy", got)
+	}
+}
+
+// A key that expires before retire_after would end keeps its expiry; one
+// whose expiry was brought forward behind state's back too; one that has
+// expired is only forgotten.
+func TestResourceRetirementKeepsAnEarlierExpiry(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "short", "retire_after": "24h", "valid_until": "2027-01-01T18:00:00Z"}
+
+	soon := h.create(cfg)
+	requests := h.sb.Server.Stats().Count("PATCH", "/api_keys/{id}", 0)
+	_, diags := h.apply(h.plan(soon, nil))
+	expectDiagnostics(t, diags, false, "API Key Retired", "keeps working until 2027-01-01T18:00:00Z, its expiry")
+	if got := h.sb.Server.Stats().Count("PATCH", "/api_keys/{id}", 0); got != requests {
+		t.Errorf("a key that expires first was patched (%d PATCH, before %d)", got, requests)
+	}
+
+	byHand := h.create(map[string]any{"label": "by-hand", "retire_after": "24h"})
+	earlier := time.Date(2027, 1, 1, 20, 0, 0, 0, time.UTC)
+	if _, err := h.api.UpdateAPIKey(h.ctx, byHand.attr("id"), client.UpdateAPIKeyInput{ValidUntil: &earlier}); err != nil {
+		t.Fatal(err)
+	}
+	_, diags = h.apply(h.plan(byHand, nil))
+	expectDiagnostics(t, diags, false, "API Key Retired", "until 2027-01-01T20:00:00Z, its expiry")
+
+	expired := h.create(cfg)
+	h.clock.Advance(7 * time.Hour)
+	gets := h.sb.Server.Stats().Count("GET", "/api_keys/{id}", 0)
+	gone, diags := h.apply(h.plan(expired, nil))
+	expectDiagnostics(t, diags, false)
+	if gone != nil || len(diags) != 0 || h.sb.Server.Stats().Count("GET", "/api_keys/{id}", 0) != gets {
+		t.Errorf("an expired key: state %v, diagnostics %s", gone, describe(diags))
+	}
+}
+
+func TestResourceEncryptsToTheRecipient(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	first, second := newIdentity(t), newIdentity(t)
+	cfg := map[string]any{"label": "sealed", "encryption_recipient": first.Recipient().String() + "\n"}
+	p := h.plan(nil, cfg)
+	if p.attr("key") != "" || p.attr("encrypted_key") != "<unknown>" {
+		t.Fatalf("the plan of an encrypted key: %s", p.state)
+	}
+	k, diags := h.apply(p)
+	expectDiagnostics(t, diags, false)
+	key, err := decrypt(k.attr("encrypted_key"), first)
+	if err != nil || !alphanumeric64.MatchString(key) || k.attr("key") != "" {
+		t.Fatalf("encrypted_key opens to %q (%v); key %q", key, err, k.attr("key"))
+	}
+
+	cfg["encryption_recipient"] = first.Recipient().String()
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Errorf("white space around the recipient plans %s", p.state)
+	}
+	cfg["encryption_recipient"] = second.Recipient().String()
+	reveals := h.sb.Server.Stats().Count("GET", "/api_keys/{id}/credentials", 0)
+	k, _ = h.step(k, cfg)
+	if got, err := decrypt(k.attr("encrypted_key"), second); err != nil || got != key {
+		t.Errorf("after a new recipient encrypted_key opens to %q (%v), want the same key", got, err)
+	}
+	if h.sb.Server.Stats().Count("GET", "/api_keys/{id}/credentials", 0) != reveals+1 {
+		t.Error("a key held only encrypted was not read again once")
+	}
+
+	delete(cfg, "encryption_recipient")
+	k, _ = h.step(k, cfg)
+	if k.attr("key") != key || k.attr("encrypted_key") != "" {
+		t.Errorf("without a recipient state holds key %q, encrypted_key %q", k.attr("key"), k.attr("encrypted_key"))
+	}
+	cfg["encryption_recipient"] = first.Recipient().String()
+	k, _ = h.step(k, cfg)
+	if got, err := decrypt(k.attr("encrypted_key"), first); err != nil || got != key {
+		t.Errorf("a key in the clear encrypted anew opens to %q (%v)", got, err)
+	}
+}
+
+// Where the gateway will not show a key again, a new recipient takes a new
+// key, and the plan says why.
+func TestResourceRecipientChangeWithoutRevealReplaces(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{DisableReveal: true})
+	cfg := map[string]any{"label": "sealed", "encryption_recipient": newIdentity(t).Recipient().String()}
+	k := h.create(cfg)
+	cfg["encryption_recipient"] = newIdentity(t).Recipient().String()
+	p := h.plan(k, cfg)
+	if !slices.Equal(p.replaces(), []string{`AttributeName("encryption_recipient")`}) {
+		t.Errorf("a new recipient without reveal replaces %v", p.replaces())
+	}
+	expectDiagnostics(t, p.resp.Diagnostics, false, "because encryption_recipient changed", "revealable is false")
+}
+
+func TestResourceImport(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	made, err := h.api.CreateAPIKey(h.ctx, client.CreateAPIKeyInput{Label: "outside", Permissions: []string{"sms"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, diags := h.importKey(made.ID)
+	expectDiagnostics(t, diags, false, "API Key Secret Read At Next Apply", made.ID)
+	if k.attr("label") != "outside" || k.attr("key") != "" || k.attr("permissions") == "" {
+		t.Fatalf("imported %s", k.state)
+	}
+	cfg := map[string]any{"label": "outside", "rotation_triggers": map[string]string{"release": "1"}}
+	p := h.plan(k, cfg)
+	if len(p.replaces()) != 0 || p.attr("key") != "<unknown>" {
+		t.Fatalf("the first plan after an import replaces %v and plans key %s", p.replaces(), p.attr("key"))
+	}
+	k, diags = h.apply(p)
+	expectDiagnostics(t, diags, false)
+	if k.attr("key") != made.Key || k.attr("secret") != made.Secret {
+		t.Error("the apply after an import did not bring the key and secret")
+	}
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Errorf("after that apply the plan is %s", p.state)
+	}
+
+	_, diags = h.importKey("ak_/../x")
+	expectDiagnostics(t, diags, true, "Invalid Key ID")
+}
+
+func TestResourceImportWithoutReveal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{DisableReveal: true})
+	made, err := h.api.CreateAPIKey(h.ctx, client.CreateAPIKeyInput{Label: "outside"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, diags := h.importKey(made.ID)
+	expectDiagnostics(t, diags, false, "API Key Secret Not Imported", "the account has turned reading keys again off")
+	p := h.plan(k, map[string]any{"label": "outside"})
+	if !p.unchanged() {
+		t.Errorf("an import whose key cannot be read again plans %s", p.state)
+	}
+}
+
+// Every rule that needs more than one attribute, and the clock, refuses a
+// bad configuration at plan, before any request.
+func TestResourceRefusesAtPlan(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cases := map[string]struct {
+		cfg  map[string]any
+		want []string
+	}{
+		"rotation window":       {map[string]any{"label": "x", "valid_for": "1h", "rotate_before": "1h"}, []string{"Invalid Rotation Window", "rotate_before (1h) must be shorter than valid_for (1h)"}},
+		"expiry in the past":    {map[string]any{"label": "x", "valid_until": "2026-12-31T00:00:00Z"}, []string{"Expiry In The Past"}},
+		"expiry too far ahead":  {map[string]any{"label": "x", "valid_until": "2029-01-02T00:00:00Z"}, []string{"Expiry Too Far Ahead"}},
+		"both expiries":         {map[string]any{"label": "x", "valid_until": "2027-06-01T00:00:00Z", "valid_for": "1h"}, []string{"Invalid Attribute Combination"}},
+		"bad duration":          {map[string]any{"label": "x", "retire_after": "a day"}, []string{"Invalid Duration", "retire_after"}},
+		"identity as recipient": {map[string]any{"label": "x", "encryption_recipient": "AGE-SECRET-KEY-1QQQ"}, []string{"Private Key Given As Encryption Recipient"}},
+	}
+	for name, tc := range cases {
+		p := h.plan(nil, tc.cfg)
+		if !hasError(p.resp.Diagnostics) {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(describe(p.resp.Diagnostics), want) {
+				t.Errorf("%s: diagnostics lack %q:\n%s", name, want, describe(p.resp.Diagnostics))
+			}
+		}
+	}
+	if keys, err := h.api.ListAPIKeys(h.ctx, client.ListAPIKeysInput{}); err != nil || len(keys) != 1 {
+		t.Errorf("the account holds %d keys after refused plans (%v), want only its own", len(keys), err)
+	}
+}
+
+func TestResourceCreateRefusedByTheGateway(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{KeyQuota: 1})
+	p := h.plan(nil, map[string]any{"label": "one too many"})
+	k, diags := h.apply(p)
+	expectDiagnostics(t, diags, true, "Unable to Create API Key", "409 key_quota_exceeded")
+	if k != nil {
+		t.Errorf("a refused create left state %s", k.state)
+	}
+}
