@@ -2,9 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +36,7 @@ type harness struct {
 	clock   *clock.Manual
 	sb      *sandboxtest.Sandbox
 	api     *client.Client // the test's own view of the gateway
+	network *lossyTransport
 }
 
 // newHarness starts a sandbox with opts and configures the provider for
@@ -54,9 +59,11 @@ func newUnconfiguredHarness(t *testing.T, opts sandbox.Options, env ...string) *
 	for i := 0; i+1 < len(env); i += 2 {
 		vars[env[i]] = env[i+1]
 	}
+	network := &lossyTransport{next: http.DefaultTransport}
 	server, err := providerserver.NewProtocol6WithError(newWithOptions("test", options{
-		clock:  manual,
-		getenv: func(name string) string { return vars[name] },
+		clock:      manual,
+		getenv:     func(name string) string { return vars[name] },
+		httpClient: &http.Client{Transport: network},
 	})())()
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +72,7 @@ func newUnconfiguredHarness(t *testing.T, opts sandbox.Options, env ...string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), server: server, clock: manual, sb: sb, api: api}
+	h := &harness{t: t, ctx: context.Background(), server: server, clock: manual, sb: sb, api: api, network: network}
 	h.schemas, err = server.GetProviderSchema(h.ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || hasError(h.schemas.Diagnostics) {
 		t.Fatalf("schema: %v %s", err, describe(h.schemas.Diagnostics))
@@ -368,6 +375,41 @@ func (h *harness) key(id string) *client.APIKey {
 		h.t.Fatal(err)
 	}
 	return k
+}
+
+// lossyTransport carries the provider's requests to the sandbox, and loses
+// the answers that a test asks it to lose: the gateway has acted on the
+// request, and the provider sees a broken connection.
+type lossyTransport struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	lose map[string]int // method: answers still to lose
+}
+
+// loseAnswers loses the answers of the next n requests with method.
+func (h *harness) loseAnswers(method string, n int) {
+	h.network.mu.Lock()
+	defer h.network.mu.Unlock()
+	if h.network.lose == nil {
+		h.network.lose = map[string]int{}
+	}
+	h.network.lose[method] += n
+}
+
+func (l *lossyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(req)
+	l.mu.Lock()
+	lose := err == nil && l.lose[req.Method] > 0
+	if lose {
+		l.lose[req.Method]--
+	}
+	l.mu.Unlock()
+	if lose {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return nil, errors.New("connection reset by peer")
+	}
+	return resp, err
 }
 
 // unknown stands in a configuration for a value known only at apply.

@@ -204,6 +204,26 @@ func TestResourceRetirementKeepsAnEarlierExpiry(t *testing.T) {
 	}
 }
 
+// A PATCH whose answer was lost is sent again, and the gateway refuses the
+// same expiry a second time: the key is retired all the same.
+func TestResourceRetirementWhoseAnswerWasLost(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	h.configure(map[string]any{"endpoint": h.sb.Endpoint, "api_key": h.sb.APIKey, "max_retries": 2})
+	k := h.create(map[string]any{"label": "retiring", "retire_after": "24h"})
+	h.loseAnswers("PATCH", 1)
+	_, diags := h.apply(h.plan(k, nil))
+	expectDiagnostics(t, diags, false, "API Key Retired", "keeps working until 2027-01-02T12:00:00Z, its expiry")
+	st := h.sb.Server.Stats()
+	if st.Count("PATCH", "/api_keys/{id}", 200) != 1 || st.Count("PATCH", "/api_keys/{id}", 422) != 1 {
+		t.Errorf("PATCH answered 200 %d times and 422 %d times, want once each",
+			st.Count("PATCH", "/api_keys/{id}", 200), st.Count("PATCH", "/api_keys/{id}", 422))
+	}
+	if got := h.key(k.attr("id")); got == nil || got.ValidUntil == nil || got.ValidUntil.Format(time.RFC3339) != "2027-01-02T12:00:00Z" {
+		t.Errorf("the key is %+v", got)
+	}
+}
+
 func TestResourceEncryptsToTheRecipient(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
