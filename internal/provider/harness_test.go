@@ -37,6 +37,7 @@ type harness struct {
 	sb      *sandboxtest.Sandbox
 	api     *client.Client // the test's own view of the gateway
 	network *lossyTransport
+	env     map[string]string // the provider's environment variables
 }
 
 // newHarness starts a sandbox with opts and configures the provider for
@@ -49,16 +50,13 @@ func newHarness(t *testing.T, opts sandbox.Options) *harness {
 }
 
 // newUnconfiguredHarness is a harness whose provider is not configured yet,
-// and whose environment variables are env.
-func newUnconfiguredHarness(t *testing.T, opts sandbox.Options, env ...string) *harness {
+// with no environment variables until the test sets them in h.env.
+func newUnconfiguredHarness(t *testing.T, opts sandbox.Options) *harness {
 	t.Helper()
 	manual := clock.NewManual(time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC))
 	opts.Clock = manual
 	sb := sandboxtest.Start(t, opts)
 	vars := map[string]string{}
-	for i := 0; i+1 < len(env); i += 2 {
-		vars[env[i]] = env[i+1]
-	}
 	network := &lossyTransport{next: http.DefaultTransport}
 	server, err := providerserver.NewProtocol6WithError(newWithOptions("test", options{
 		clock:      manual,
@@ -72,7 +70,7 @@ func newUnconfiguredHarness(t *testing.T, opts sandbox.Options, env ...string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), server: server, clock: manual, sb: sb, api: api, network: network}
+	h := &harness{t: t, ctx: context.Background(), server: server, clock: manual, sb: sb, api: api, network: network, env: vars}
 	h.schemas, err = server.GetProviderSchema(h.ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || hasError(h.schemas.Diagnostics) {
 		t.Fatalf("schema: %v %s", err, describe(h.schemas.Diagnostics))
@@ -259,23 +257,20 @@ func (h *harness) planConfig(prior *instance, cfg tftypes.Value) *planned {
 }
 
 // step plans config over prior and applies it; any error fails the test.
-// It returns the new instance and every warning's summary and detail.
-func (h *harness) step(prior *instance, config map[string]any) (*instance, string) {
+func (h *harness) step(prior *instance, config map[string]any) *instance {
 	h.t.Helper()
 	p := h.plan(prior, config)
 	next, diags := h.apply(p)
-	all := append(append([]*tfprotov6.Diagnostic{}, p.resp.Diagnostics...), diags...)
-	if hasError(all) {
+	if all := append(append([]*tfprotov6.Diagnostic{}, p.resp.Diagnostics...), diags...); hasError(all) {
 		h.t.Fatalf("step failed:\n%s", describe(all))
 	}
-	return next, describe(all)
+	return next
 }
 
 // create creates a key from config; any error fails the test.
 func (h *harness) create(config map[string]any) *instance {
 	h.t.Helper()
-	i, _ := h.step(nil, config)
-	return i
+	return h.step(nil, config)
 }
 
 // read refreshes an instance: nil when the key is gone.

@@ -246,7 +246,7 @@ func TestResourceEncryptsToTheRecipient(t *testing.T) {
 	}
 	cfg["encryption_recipient"] = second.Recipient().String()
 	reveals := h.sb.Server.Stats().Count("GET", "/api_keys/{id}/credentials", 0)
-	k, _ = h.step(k, cfg)
+	k = h.step(k, cfg)
 	if got, err := decrypt(k.attr("encrypted_key"), second); err != nil || got != key {
 		t.Errorf("after a new recipient encrypted_key opens to %q (%v), want the same key", got, err)
 	}
@@ -255,12 +255,12 @@ func TestResourceEncryptsToTheRecipient(t *testing.T) {
 	}
 
 	delete(cfg, "encryption_recipient")
-	k, _ = h.step(k, cfg)
+	k = h.step(k, cfg)
 	if k.attr("key") != key || k.attr("encrypted_key") != "" {
 		t.Errorf("without a recipient state holds key %q, encrypted_key %q", k.attr("key"), k.attr("encrypted_key"))
 	}
 	cfg["encryption_recipient"] = first.Recipient().String()
-	k, _ = h.step(k, cfg)
+	k = h.step(k, cfg)
 	if got, err := decrypt(k.attr("encrypted_key"), first); err != nil || got != key {
 		t.Errorf("a key in the clear encrypted anew opens to %q (%v)", got, err)
 	}
