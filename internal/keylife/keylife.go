@@ -53,6 +53,9 @@ type Key struct {
 	// Revealable is the gateway's word, from the last read, that the
 	// provider's key may read the key and secret again.
 	Revealable bool
+	// Unconfirmed is the create that made the key, while its outcome is
+	// not settled; ID is "" until a lookup finds the key.
+	Unconfirmed *Unconfirmed
 }
 
 // Held says what state holds of a key's key and secret.

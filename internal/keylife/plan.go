@@ -11,6 +11,9 @@ type Plan struct {
 	Replacements []Replacement
 	Warnings     []Notice
 	Errors       []Notice
+	// Unsettled tells the plan of an unconfirmed create whose key no lookup
+	// has found: the apply learns its id and all the gateway says of it.
+	Unsettled bool
 }
 
 func (p *Plan) warn(n *Notice) {
@@ -40,12 +43,22 @@ func PlanCreate(cfg Config, now time.Time) Plan {
 	}
 }
 
-// PlanChange plans a key that exists: in place what the gateway or state
-// can change, a replacement for the rest, and a rotation when the clock
-// says so. A plan that changes nothing asks it with ConfigOf(k): only time
-// and an imported key's credentials can change it then.
+// PlanChange plans a key that exists, or that an unconfirmed create may
+// have made: in place what the gateway or state can change, a replacement
+// for the rest, and a rotation when the clock says so. A plan that changes
+// nothing asks it with ConfigOf(k): only time, an imported key's
+// credentials and an unconfirmed create can change it then.
 func PlanChange(k Key, cfg Config, now time.Time) Plan {
 	p := Plan{Expiry: k.Expiry, Credentials: CredentialsHeld}
+	if k.Unconfirmed != nil {
+		// Sending the request again at apply answers the key and secret,
+		// whatever the account says about reading keys again.
+		k.Revealable = k.Revealable || k.Unconfirmed.Replayable(now)
+		if k.ID == "" {
+			p.Unsettled = true
+			p.Expiry, p.Credentials = plannedExpiry(cfg), CredentialsFor(cfg.Recipient)
+		}
+	}
 	p.replace(planValidUntil(k, cfg, now, &p))
 	p.replace(planValidFor(k, cfg))
 	p.replace(planTriggers(k, cfg))

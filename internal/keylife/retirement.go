@@ -17,7 +17,8 @@ type RetireAction int
 const (
 	// Delete deletes the key at once: it has no retire_after.
 	Delete RetireAction = iota
-	// Forget drops the key from state: it has expired already.
+	// Forget drops the key from state: it has expired already, or no
+	// create is known to have made it.
 	Forget
 	// BringForward sets the key's expiry to the deadline.
 	BringForward
@@ -38,7 +39,10 @@ type Retirement struct {
 // Retire decides what destroying k at now does.
 func Retire(k Key, now time.Time) Retirement {
 	window, ok := k.RetireAfter.Get()
-	if !ok || k.ID == "" {
+	switch {
+	case k.ID == "":
+		return Retirement{Action: Forget}
+	case !ok:
 		return Retirement{Action: Delete}
 	}
 	r := Retirement{Action: BringForward, Deadline: WholeSeconds(now.Add(window)), window: window}

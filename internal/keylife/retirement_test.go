@@ -22,7 +22,8 @@ func TestRetire(t *testing.T) {
 	}{
 		"no retire_after":             {plainKey(), now, Delete, time.Time{}},
 		"retire_after at apply only":  {Key{ID: "ak_1", RetireAfter: Unknown[time.Duration]()}, now, Delete, time.Time{}},
-		"no id":                       {Key{RetireAfter: hours(24)}, now, Delete, time.Time{}},
+		"no id":                       {Key{RetireAfter: hours(24)}, now, Forget, time.Time{}},
+		"no id, no retire_after":      {Key{}, now, Forget, time.Time{}},
 		"never expires":               {retiring(24*time.Hour, Null[time.Time]()), now, BringForward, deadline},
 		"expires later":               {retiring(24*time.Hour, knownAt("2027-06-01T00:00:00Z")), now, BringForward, deadline},
 		"expires at the deadline":     {retiring(24*time.Hour, Known(deadline)), now, ConfirmExpiry, deadline},

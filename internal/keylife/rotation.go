@@ -83,6 +83,11 @@ func planValidUntil(k Key, cfg Config, now time.Time, p *Plan) *Replacement {
 		return &Replacement{Attribute: "valid_until"}
 	}
 	wanted, ok := cfg.ValidUntil.Get()
+	if !ok && k.Held == HeldNone {
+		// The expiry that an import wrote down, left out of the
+		// configuration: the key keeps it, as expires_at says.
+		return nil
+	}
 	if !ok {
 		return &Replacement{Attribute: "valid_until", Warning: fmt.Sprintf("The key %s will be replaced by a new "+
 			"one without an expiry because valid_until was removed: the gateway never clears an expiry.", k.ID)}

@@ -182,6 +182,8 @@ func TestPlanChangeValidUntil(t *testing.T) {
 	}
 	june := expiring("2027-06-01T00:00:00Z")
 	imported := Key{ID: "ak_1", Expiry: knownAt("2027-06-01T00:00:00Z")}
+	// An import writes the key's expiry down as valid_until.
+	importedWrittenDown := Key{ID: "ak_1", Expiry: knownAt("2027-06-01T00:00:00Z"), ValidUntil: knownAt("2027-06-01T00:00:00Z")}
 	cases := map[string]changeCase{
 		"unchanged": {key: june, cfg: ConfigOf(june), expiry: june.Expiry},
 		"same instant written otherwise": {key: june, cfg: Config{ValidUntil: knownAt("2027-06-01T02:00:00.9+02:00")},
@@ -209,6 +211,15 @@ func TestPlanChangeValidUntil(t *testing.T) {
 				"brings an expiry forward."}},
 		"an import writes down the expiry the key has": {key: imported, cfg: Config{ValidUntil: knownAt("2027-06-01T00:00:00Z")},
 			expiry: imported.Expiry},
+		"an import's expiry left out of the configuration keeps the key": {key: importedWrittenDown, cfg: Config{},
+			expiry: importedWrittenDown.Expiry},
+		"an import's expiry moved later still replaces": {key: importedWrittenDown,
+			cfg: Config{ValidUntil: knownAt("2027-09-01T00:00:00Z")}, replace: []string{"valid_until"}, expiry: importedWrittenDown.Expiry,
+			warnings: []string{"valid_until: API Key Replacement Planned: The key ak_1 will be replaced by a new one " +
+				"because valid_until moves later, from 2027-06-01T00:00:00Z to 2027-09-01T00:00:00Z: the gateway only " +
+				"brings an expiry forward."}},
+		"an import's expiry brought forward in place": {key: importedWrittenDown,
+			cfg: Config{ValidUntil: knownAt("2027-03-01T00:00:00Z")}, expiry: knownAt("2027-03-01T00:00:00Z")},
 		"an import writes down an expiry that has passed": {
 			key:    Key{ID: "ak_1", Expiry: knownAt("2026-06-01T00:00:00Z")},
 			cfg:    Config{ValidUntil: knownAt("2026-06-01T00:00:00Z")},

@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
@@ -36,7 +38,10 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(diags...)
 		revealable, diags := readRevealable(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
+		pending, diags := readPendingCreate(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
 		k = prior.key(revealable, &resp.Diagnostics)
+		k.Unconfirmed = pending.unconfirmed()
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -48,10 +53,11 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	case req.State.Raw.IsNull():
 		writePlan(ctx, keylife.PlanCreate(planned.config(&resp.Diagnostics), now), planned, planned, resp)
 	case req.Plan.Raw.Equal(req.State.Raw):
-		// Most plans of most keys: only the clock, and the credentials of
-		// an imported key, can change them, and mostly nothing does.
+		// Most plans of most keys: only the clock, the credentials of an
+		// imported key and an unconfirmed create can change them, and
+		// mostly nothing does.
 		decision := keylife.PlanChange(k, keylife.ConfigOf(k), now)
-		if len(decision.Replacements) == 0 && decision.Credentials == keylife.CredentialsHeld {
+		if len(decision.Replacements) == 0 && decision.Credentials == keylife.CredentialsHeld && !decision.Unsettled {
 			addNotices(&resp.Diagnostics, decision)
 			return
 		}
@@ -78,5 +84,22 @@ func writePlan(ctx context.Context, decision keylife.Plan, prior, planned apiKey
 	}
 	for _, replacement := range decision.Replacements {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(replacement.Attribute))
+	}
+	if decision.Unsettled {
+		planUnsettled(ctx, resp)
+	}
+}
+
+// planUnsettled plans what the apply learns of the key that an unconfirmed
+// create made, or makes when it asks again.
+func planUnsettled(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	for _, name := range []string{"id", "key_hint"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("created_at"), timetypes.NewRFC3339Unknown())...)
+	var permissions types.Set
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("permissions"), &permissions)...)
+	if permissions.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("permissions"), types.SetUnknown(types.StringType))...)
 	}
 }

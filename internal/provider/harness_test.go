@@ -58,14 +58,19 @@ func newUnconfiguredHarness(t *testing.T, opts sandbox.Options) *harness {
 	sb := sandboxtest.Start(t, opts)
 	vars := map[string]string{}
 	network := &lossyTransport{next: http.DefaultTransport}
-	server, err := providerserver.NewProtocol6WithError(newWithOptions("test", options{
+	// Plans, reads, imports and configuration must not write, here as
+	// under a CLI (readonly_test.go).
+	writes := &writeRecorder{next: network}
+	writes.expectNoWrites(t)
+	unguarded, err := providerserver.NewProtocol6WithError(newWithOptions("test", options{
 		clock:      manual,
 		getenv:     func(name string) string { return vars[name] },
-		httpClient: &http.Client{Transport: network},
+		httpClient: &http.Client{Transport: writes},
 	})())()
 	if err != nil {
 		t.Fatal(err)
 	}
+	server := readOnlyGuard{ProviderServer: unguarded}
 	api, err := client.New(client.Config{Endpoint: sb.Endpoint, APIKey: sb.APIKey})
 	if err != nil {
 		t.Fatal(err)

@@ -74,6 +74,9 @@ type apiKeyIdentityModel struct {
 
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
+	// A key's id never changes, but an unconfirmed create has none until
+	// it is settled: its identity is empty until then (pending_create.go).
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -146,7 +149,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"it earlier while it is still ahead, or setting it on a key without one, changes the key in " +
 					"place; moving it later or removing it replaces the key, since the gateway only brings an " +
 					"expiry forward. Once it has passed, the key stops working and plans warn about it; only a " +
-					"later `valid_until` (or `valid_for`) gives a new key.",
+					"later `valid_until` (or `valid_for`) gives a new key. An import writes the key's expiry here, so " +
+					"that configuration generated for it tells the truth; leaving it out of the configuration of " +
+					"a key just imported keeps the key and its expiry.",
 				CustomType:    timetypes.RFC3339Type{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{sameInstant()},
@@ -175,8 +180,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"replacement by any cause, removal from the configuration, `terraform destroy`): its expiry is " +
 					"brought forward to the time of the destroy plus this duration, such as `24h` (at least `1m`, " +
 					"at most two years), or left where it is when that is earlier. Services that still hold the " +
-					"old key keep working until then; the gateway deletes expired keys 30 days after they expire, " +
-					"and they count against the account's quota until then. Without it the key is deleted at " +
+					"old key keep working until then; once expired it no longer counts against the account's " +
+					"quota, and the gateway lists it until it deletes it 30 days later. Without it the key is deleted at " +
 					"once. To delete a key at once that has it, remove `retire_after` and apply before the " +
 					"destroy. Changes in place, and takes effect from the apply after the one that sets it: a " +
 					"destroy uses the value in state.",
@@ -346,17 +351,17 @@ func (r *apiKeyResource) saveCreated(ctx context.Context, plan apiKeyResourceMod
 }
 
 // keepPending records a create whose outcome stayed unknown: tainted in
-// state, with what it takes to replay it in private state, so that the next
-// refresh adopts the key or the next destroy deletes it.
+// state, with what it takes to look it up and replay it in private state
+// (see pending_create.go).
 func (r *apiKeyResource) keepPending(ctx context.Context, plan apiKeyResourceModel, out createOutcome, resp *resource.CreateResponse) {
 	plan.nullAllButID("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, out.pending)...)
 	addAPIError(&resp.Diagnostics, "API Key Creation Unconfirmed",
 		fmt.Sprintf("The gateway did not say whether it created the key %q. The request is kept in state "+
-			"(marked tainted): the next plan or destroy asks the gateway again with the same request, within "+
-			"24 hours, and then adopts or deletes the key, so that no key is left behind and none is made twice.",
-			plan.Label.ValueString()), out.err, r.data)
+			"(marked tainted): the next plan looks the key up without sending anything else, and the next apply "+
+			"or destroy settles it by asking the gateway again with the same request, so that no key is left "+
+			"behind and none is made twice.", plan.Label.ValueString()), out.err, r.data)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -370,9 +375,19 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if pending != nil {
-		r.resolvePending(ctx, state, pending, resp)
+	switch {
+	case pending != nil && !isKnown(state.ID):
+		r.refreshPending(ctx, state, pending, resp)
 		return
+	case !isKnown(state.ID):
+		// An unconfirmed create that an apply found never made its key.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
+		resp.State.RemoveResource(ctx)
+		return
+	case pending != nil:
+		// Found and adopted; said again on every plan, which replaces it
+		// while it is tainted.
+		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(state.ID.ValueString()))
 	}
 
 	// The framework wants an identity back from every Read, even one that
@@ -400,48 +415,6 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 }
 
-// resolvePending asks the gateway again what became of a create whose
-// outcome was unknown, and adopts the key it made. The instance stays
-// tainted in Terraform, so the next apply replaces the adopted key.
-func (r *apiKeyResource) resolvePending(ctx context.Context, state apiKeyResourceModel, pending *pendingCreate, resp *resource.ReadResponse) {
-	label := state.Label.ValueString()
-	if r.data.clock.Now().Sub(pending.SentAt) >= replayWindow {
-		resp.State.RemoveResource(ctx)
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired",
-			fmt.Sprintf("The creation of the key %q at %s was never confirmed, and the gateway no longer "+
-				"remembers the request after 24 hours. It is dropped from state. If the sms_api_keys data source "+
-				"lists a key %q created at about that time that nothing uses, delete it.",
-				label, pending.SentAt.Format(time.RFC3339), label))
-		return
-	}
-	key, err := r.data.client.Create(ctx, pending.Request)
-	switch {
-	case err == nil:
-		state.setFromAPI(key)
-		recipient := state.recipient(&resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if err := state.setSecrets(key.Key, key.Secret, recipient); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("encryption_recipient"), "Unable to Encrypt API Key",
-				fmt.Sprintf("The key %s, whose creation is now confirmed, could not be encrypted: %s. It stays "+
-					"in state without its key and secret, and the next apply replaces it.", key.ID, err))
-			state.Key, state.Secret, state.EncryptedKey, state.EncryptedSecret = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.ID)...)
-		resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, nil)...)
-		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
-	case client.RefusedCreate(err):
-		// The gateway never made the key: there is nothing to keep.
-		resp.State.RemoveResource(ctx)
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to Confirm API Key Creation",
-			fmt.Sprintf("The provider could not learn whether the gateway created the key %q in an earlier "+
-				"run. It asks again at the next plan.", label), err, r.data)
-	}
-}
-
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	if !r.data.requireClient(&resp.Diagnostics) {
 		return
@@ -451,6 +424,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	pending, diags := readPendingCreate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if pending != nil {
+		var ok bool
+		if state, ok = r.updatePending(ctx, &plan, state, pending, resp); !ok {
+			return
+		}
 	}
 	id := state.ID.ValueString()
 	input, diags := plan.updateInput(ctx, state)
@@ -543,7 +527,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if pending != nil {
-		r.deletePending(ctx, pending, resp)
+		r.deletePending(ctx, state, pending, resp)
 		return
 	}
 	now := r.data.clock.Now()
@@ -559,6 +543,10 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	case keylife.ConfirmExpiry:
 		r.readToConfirmRetired(ctx, state.ID.ValueString(), retirement.Deadline, now, &resp.Diagnostics)
 	case keylife.Forget:
+		// Expired, or an unconfirmed create whose record Terraform did not
+		// hand over, as it does not when it replaces a tainted object: no
+		// lookup found its key, so there is nothing known to delete (see
+		// pending_create.go).
 	}
 }
 
@@ -618,30 +606,6 @@ func refusedExpiry(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.Field == "valid_until"
 }
 
-// deletePending destroys what an unconfirmed create may have made: it asks
-// the gateway with the same request, and deletes the key that answers.
-func (r *apiKeyResource) deletePending(ctx context.Context, pending *pendingCreate, resp *resource.DeleteResponse) {
-	if r.data.clock.Now().Sub(pending.SentAt) >= replayWindow {
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired",
-			fmt.Sprintf("A key creation from %s was never confirmed and the gateway no longer remembers it, so "+
-				"it is forgotten. Check the sms_api_keys data source for a key created at about that time.",
-				pending.SentAt.Format(time.RFC3339)))
-		return
-	}
-	key, err := r.data.client.Create(ctx, pending.Request)
-	switch {
-	case client.RefusedCreate(err):
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to Confirm API Key Creation",
-			"The provider could not learn whether the gateway created a key in an earlier run, so it cannot "+
-				"delete it yet; try again once the gateway answers.", err, r.data)
-		return
-	}
-	// Nothing can have used a key that was never confirmed: it goes at once.
-	r.deleteKey(ctx, key.ID, &resp.Diagnostics)
-}
-
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
 	if id == "" && req.Identity != nil {
@@ -654,20 +618,27 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	if r.data != nil && r.data.client != nil {
-		r.explainImportedCredentials(ctx, id, &resp.Diagnostics)
+	if r.data == nil || r.data.client == nil {
+		return
 	}
-}
-
-// explainImportedCredentials says what becomes of an imported key's key and
-// secret. Import cannot see the configuration, and so cannot know whether
-// they must be encrypted: they are read at the next apply, which can.
-func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, id string, diags *diag.Diagnostics) {
 	key, err := r.data.client.GetAPIKey(ctx, id)
 	if err != nil {
 		// Read, which follows, reports a key that cannot be read.
 		return
 	}
+	// The expiry is the one input the gateway keeps that the configuration
+	// written for the key (by hand or by -generate-config-out) must repeat
+	// to leave the key as it is; the others stay null, as their defaults
+	// leave it.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("valid_until"), rfc3339OrNull(key.ValidUntil))...)
+	r.explainImportedCredentials(ctx, key, &resp.Diagnostics)
+}
+
+// explainImportedCredentials says what becomes of an imported key's key and
+// secret. Import cannot see the configuration, and so cannot know whether
+// they must be encrypted: they are read at the next apply, which can.
+func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, key *client.APIKey, diags *diag.Diagnostics) {
+	id := key.ID
 	if key.Revealable {
 		diags.AddWarning("API Key Secret Read At Next Apply",
 			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+
