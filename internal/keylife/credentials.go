@@ -96,3 +96,20 @@ func SourceOf(k Key) Source {
 	}
 	return FromGateway
 }
+
+// ImportedCredentials tells what becomes of the key and secret of a key
+// just imported, which state holds neither of. Import cannot see the
+// configuration, and so cannot know whether they must be encrypted: an
+// apply, which can, reads them where the gateway shows them again (held
+// revealable); where it does not, refusal says why.
+func ImportedCredentials(id string, revealable bool, refusal string) Notice {
+	if revealable {
+		return Notice{Summary: "API Key Secret Read At Next Apply", Detail: fmt.Sprintf("The imported key %s has "+
+			"no key and secret in state yet. The next apply reads them from the gateway and keeps them as the "+
+			"configuration says: encrypted when encryption_recipient is set, so that they never reach state in "+
+			"the clear.", id)}
+	}
+	return Notice{Summary: "API Key Secret Not Imported", Detail: fmt.Sprintf("The key and secret of the imported "+
+		"key %s stay null in state: %s. If a service needs them, issue a new key with `terraform apply "+
+		"-replace=<address>`.", id, refusal)}
+}

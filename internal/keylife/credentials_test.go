@@ -71,3 +71,25 @@ func TestSourceOf(t *testing.T) {
 		}
 	}
 }
+
+func TestImportedCredentials(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		notice          Notice
+		summary, detail string
+	}{
+		"revealable": {ImportedCredentials("ak_1", true, ""), "API Key Secret Read At Next Apply", "The imported key " +
+			"ak_1 has no key and secret in state yet. The next apply reads them from the gateway and keeps them as " +
+			"the configuration says: encrypted when encryption_recipient is set, so that they never reach state in " +
+			"the clear."},
+		"not revealable": {ImportedCredentials("ak_1", false, "the account has turned reading keys again off"),
+			"API Key Secret Not Imported", "The key and secret of the imported key ak_1 stay null in state: the " +
+				"account has turned reading keys again off. If a service needs them, issue a new key with `terraform " +
+				"apply -replace=<address>`."},
+	}
+	for name, tc := range cases {
+		if tc.notice.Summary != tc.summary || tc.notice.Detail != tc.detail || tc.notice.Attribute != "" {
+			t.Errorf("%s: %+v\nwant %s: %s", name, tc.notice, tc.summary, tc.detail)
+		}
+	}
+}

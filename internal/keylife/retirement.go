@@ -42,7 +42,9 @@ func Retire(k Key, now time.Time) Retirement {
 	switch {
 	case k.ID == "":
 		return Retirement{Action: Forget}
-	case !ok:
+	case !ok, k.Unconfirmed != nil:
+		// Nobody has received the key and secret of a key that an
+		// unconfirmed create made: nothing can still be using it.
 		return Retirement{Action: Delete}
 	}
 	r := Retirement{Action: BringForward, Deadline: WholeSeconds(now.Add(window)), window: window}

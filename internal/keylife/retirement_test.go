@@ -20,10 +20,12 @@ func TestRetire(t *testing.T) {
 		action   RetireAction
 		deadline time.Time
 	}{
-		"no retire_after":             {plainKey(), now, Delete, time.Time{}},
-		"retire_after at apply only":  {Key{ID: "ak_1", RetireAfter: Unknown[time.Duration]()}, now, Delete, time.Time{}},
-		"no id":                       {Key{RetireAfter: hours(24)}, now, Forget, time.Time{}},
-		"no id, no retire_after":      {Key{}, now, Forget, time.Time{}},
+		"no retire_after":            {plainKey(), now, Delete, time.Time{}},
+		"retire_after at apply only": {Key{ID: "ak_1", RetireAfter: Unknown[time.Duration]()}, now, Delete, time.Time{}},
+		"no id":                      {Key{RetireAfter: hours(24)}, now, Forget, time.Time{}},
+		"no id, no retire_after":     {Key{}, now, Forget, time.Time{}},
+		"made by an unconfirmed create": {Key{ID: "ak_1", RetireAfter: hours(24), Unconfirmed: &Unconfirmed{SentAt: now}},
+			now, Delete, time.Time{}},
 		"never expires":               {retiring(24*time.Hour, Null[time.Time]()), now, BringForward, deadline},
 		"expires later":               {retiring(24*time.Hour, knownAt("2027-06-01T00:00:00Z")), now, BringForward, deadline},
 		"expires at the deadline":     {retiring(24*time.Hour, Known(deadline)), now, ConfirmExpiry, deadline},
@@ -45,8 +47,9 @@ func TestRetirementNotice(t *testing.T) {
 		key  Key
 		want string // "" for none
 	}{
-		"deleted": {plainKey(), ""},
-		"expired": {retiring(24*time.Hour, knownAt("2026-01-01T00:00:00Z")), ""},
+		"deleted":                       {plainKey(), ""},
+		"expired":                       {retiring(24*time.Hour, knownAt("2026-01-01T00:00:00Z")), ""},
+		"made by an unconfirmed create": {Key{ID: "ak_1", RetireAfter: hours(24), Unconfirmed: &Unconfirmed{SentAt: now}}, ""},
 		"retired until the deadline": {retiring(24*time.Hour, Null[time.Time]()), "The key ak_1 will not be deleted: it is " +
 			"retired, and keeps working until about 2027-01-02T12:00:00Z (retire_after 24h after the apply), so that " +
 			"services that still hold it have time to take the new one. To delete it at once, remove retire_after " +

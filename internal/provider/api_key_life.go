@@ -53,8 +53,10 @@ func readLife(ctx context.Context, from attributeReader) (apiKeyResourceModel, d
 	return m, diags
 }
 
-// key is what state holds of a key, as keylife takes it.
-func (m apiKeyResourceModel) key(revealable bool, diags *diag.Diagnostics) keylife.Key {
+// key is what state holds of a key, as keylife takes it, with what private
+// state says of it: whether the gateway shows it again, and the create
+// that made it while that is unconfirmed (nil for none).
+func (m apiKeyResourceModel) key(revealable bool, pending *pendingCreate, diags *diag.Diagnostics) keylife.Key {
 	k := keylife.Key{
 		ID:           m.ID.ValueString(),
 		Expiry:       instant(m.ExpiresAt, "expires_at", diags),
@@ -65,6 +67,10 @@ func (m apiKeyResourceModel) key(revealable bool, diags *diag.Diagnostics) keyli
 		Triggers:     triggers(m.RotationTriggers),
 		Recipient:    text(m.Recipient),
 		Revealable:   revealable,
+	}
+	if pending != nil {
+		unconfirmed := pending.unconfirmed()
+		k.Unconfirmed = &unconfirmed
 	}
 	switch {
 	case isKnown(m.Key) && isKnown(m.Secret):

@@ -40,8 +40,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(diags...)
 		pending, diags := readPendingCreate(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
-		k = prior.key(revealable, &resp.Diagnostics)
-		k.Unconfirmed = pending.unconfirmed()
+		k = prior.key(revealable, pending, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return

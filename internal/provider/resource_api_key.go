@@ -357,11 +357,8 @@ func (r *apiKeyResource) keepPending(ctx context.Context, plan apiKeyResourceMod
 	plan.nullAllButID("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, out.pending)...)
-	addAPIError(&resp.Diagnostics, "API Key Creation Unconfirmed",
-		fmt.Sprintf("The gateway did not say whether it created the key %q. The request is kept in state "+
-			"(marked tainted): the next plan looks the key up without sending anything else, and the next apply "+
-			"or destroy settles it by asking the gateway again with the same request, so that no key is left "+
-			"behind and none is made twice.", plan.Label.ValueString()), out.err, r.data)
+	notice := keylife.CreateUnconfirmed(plan.Label.ValueString())
+	addAPIError(&resp.Diagnostics, notice.Summary, notice.Detail, out.err, r.data)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -387,7 +384,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	case pending != nil:
 		// Found and adopted; said again on every plan, which replaces it
 		// while it is tainted.
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(state.ID.ValueString()))
+		addNotice(&resp.Diagnostics, keylife.Adopted(state.ID.ValueString()), false)
 	}
 
 	// The framework wants an identity back from every Read, even one that
@@ -493,7 +490,7 @@ func (r *apiKeyResource) fillCredentials(ctx context.Context, plan *apiKeyResour
 	plan.Key, plan.Secret = state.Key, state.Secret
 	plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
 	key, secret := state.Key.ValueString(), state.Secret.ValueString()
-	if keylife.SourceOf(state.key(true, diags)) == keylife.FromGateway {
+	if keylife.SourceOf(state.key(true, nil, diags)) == keylife.FromGateway {
 		creds, err := r.data.client.GetCredentials(ctx, state.ID.ValueString())
 		if err != nil {
 			addAPIError(diags, "Unable to Read API Key Credentials",
@@ -526,12 +523,12 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if pending != nil {
-		r.deletePending(ctx, state, pending, resp)
+	if pending != nil && !isKnown(state.ID) {
+		r.deleteUnconfirmed(ctx, state, pending, resp)
 		return
 	}
 	now := r.data.clock.Now()
-	retirement := keylife.Retire(state.key(true, &resp.Diagnostics), now)
+	retirement := keylife.Retire(state.key(true, pending, &resp.Diagnostics), now)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -635,23 +632,15 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 // explainImportedCredentials says what becomes of an imported key's key and
-// secret. Import cannot see the configuration, and so cannot know whether
-// they must be encrypted: they are read at the next apply, which can.
+// secret, and where the gateway will not show them again, why.
 func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, key *client.APIKey, diags *diag.Diagnostics) {
-	id := key.ID
-	if key.Revealable {
-		diags.AddWarning("API Key Secret Read At Next Apply",
-			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+
-				"the gateway and keeps them as the configuration says: encrypted when encryption_recipient is "+
-				"set, so that they never reach state in the clear.", id))
-		return
+	why := ""
+	if !key.Revealable {
+		// The gateway refuses with the reason; being refused reads nothing.
+		_, refusal := r.data.client.GetCredentials(ctx, key.ID)
+		why = revealRefusal(refusal, key, r.data)
 	}
-	// The gateway refuses with the reason; being refused reads nothing.
-	_, refusal := r.data.client.GetCredentials(ctx, id)
-	why := revealRefusal(refusal, key, r.data)
-	diags.AddWarning("API Key Secret Not Imported",
-		fmt.Sprintf("The key and secret of the imported key %s stay null in state: %s. If a service needs "+
-			"them, issue a new key with `terraform apply -replace=<address>`.", id, why))
+	addNotice(diags, keylife.ImportedCredentials(key.ID, key.Revealable, why), false)
 }
 
 // revealRefusal says why the gateway will not show a key again.
