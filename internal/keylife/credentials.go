@@ -99,15 +99,20 @@ func SourceOf(k Key) Source {
 
 // ImportedCredentials tells what becomes of the key and secret of a key
 // just imported, which state holds neither of. Import cannot see the
-// configuration, and so cannot know whether they must be encrypted: an
-// apply, which can, reads them where the gateway shows them again (held
-// revealable); where it does not, refusal says why.
+// configuration, and so cannot know whether they must be encrypted: the
+// apply that completes the import, which can, reads them where the gateway
+// shows them again (revealable); where it does not, refusal says why.
+//
+// Terraform prints the warnings of an import block's plan after the apply
+// that completes it too (apply -auto-approve), and the provider cannot
+// tell that plan from a plan alone: the text is true in both places, so it
+// speaks of the apply that completes the import, never of "the next".
 func ImportedCredentials(id string, revealable bool, refusal string) Notice {
 	if revealable {
-		return Notice{Summary: "API Key Secret Read At Next Apply", Detail: fmt.Sprintf("The imported key %s has "+
-			"no key and secret in state yet. The next apply reads them from the gateway and keeps them as the "+
-			"configuration says: encrypted when encryption_recipient is set, so that they never reach state in "+
-			"the clear.", id)}
+		return Notice{Summary: "Imported API Key Secret Read On Apply", Detail: fmt.Sprintf("The key %s is "+
+			"imported without its key and secret, which the gateway shows again: the apply that completes this "+
+			"import reads them (after an import command, the next apply) and keeps them as the configuration "+
+			"says, encrypted when encryption_recipient is set, so that they never reach state in the clear.", id)}
 	}
 	return Notice{Summary: "API Key Secret Not Imported", Detail: fmt.Sprintf("The key and secret of the imported "+
 		"key %s stay null in state: %s. If a service needs them, issue a new key with `terraform apply "+

@@ -78,10 +78,10 @@ func TestImportedCredentials(t *testing.T) {
 		notice          Notice
 		summary, detail string
 	}{
-		"revealable": {ImportedCredentials("ak_1", true, ""), "API Key Secret Read At Next Apply", "The imported key " +
-			"ak_1 has no key and secret in state yet. The next apply reads them from the gateway and keeps them as " +
-			"the configuration says: encrypted when encryption_recipient is set, so that they never reach state in " +
-			"the clear."},
+		"revealable": {ImportedCredentials("ak_1", true, ""), "Imported API Key Secret Read On Apply", "The key " +
+			"ak_1 is imported without its key and secret, which the gateway shows again: the apply that completes " +
+			"this import reads them (after an import command, the next apply) and keeps them as the configuration " +
+			"says, encrypted when encryption_recipient is set, so that they never reach state in the clear."},
 		"not revealable": {ImportedCredentials("ak_1", false, "the account has turned reading keys again off"),
 			"API Key Secret Not Imported", "The key and secret of the imported key ak_1 stay null in state: the " +
 				"account has turned reading keys again off. If a service needs them, issue a new key with `terraform " +

@@ -289,7 +289,7 @@ func TestResourceImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	k, diags := h.importKey(made.ID)
-	expectDiagnostics(t, diags, false, "API Key Secret Read At Next Apply", made.ID)
+	expectDiagnostics(t, diags, false, "Imported API Key Secret Read On Apply", made.ID)
 	if k.attr("label") != "outside" || k.attr("key") != "" || k.attr("permissions") == "" {
 		t.Fatalf("imported %s", k.state)
 	}
@@ -309,6 +309,57 @@ func TestResourceImport(t *testing.T) {
 
 	_, diags = h.importKey("ak_/../x")
 	expectDiagnostics(t, diags, true, "Invalid Key ID")
+}
+
+// The warning about an imported key's credentials belongs to the import,
+// whose plan Terraform may print again after the apply: it speaks of the
+// apply that completes the import. That apply, and every read and plan
+// after it, say nothing more of credentials, with a recipient or without,
+// and neither does a recipient changed later: the credentials are no
+// longer to come.
+func TestResourceImportCredentialsWarnedOnlyWhileToCome(t *testing.T) {
+	t.Parallel()
+	first, second := newIdentity(t).Recipient().String(), newIdentity(t).Recipient().String()
+	for name, recipient := range map[string]string{"in the clear": "", "encrypted": first} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sandbox.Options{})
+			made, err := h.api.CreateAPIKey(h.ctx, client.CreateAPIKeyInput{Label: "outside"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, diags := h.importKey(made.ID)
+			expectDiagnostics(t, diags, false, "Imported API Key Secret Read On Apply",
+				"the apply that completes this import reads them")
+			cfg := map[string]any{"label": "outside"}
+			if recipient != "" {
+				cfg["encryption_recipient"] = recipient
+			}
+			p := h.plan(k, cfg)
+			k, diags = h.apply(p)
+			if all := append(p.resp.Diagnostics, diags...); len(all) != 0 {
+				t.Errorf("the plan and apply of the import said:\n%s", describe(all))
+			}
+			if held := k.attr("key") + k.attr("encrypted_key"); held == "" {
+				t.Fatalf("the apply of the import brought no credentials: %s", k.state)
+			}
+			k, diags = h.read(k)
+			if p := h.plan(k, cfg); len(diags) != 0 || len(p.resp.Diagnostics) != 0 || !p.unchanged() {
+				t.Errorf("after the apply, the read said %q and the plan %q, planning %s",
+					describe(diags), describe(p.resp.Diagnostics), p.state)
+			}
+
+			cfg["encryption_recipient"] = second
+			p = h.plan(k, cfg)
+			k, diags = h.apply(p)
+			if all := append(p.resp.Diagnostics, diags...); len(all) != 0 || len(p.replaces()) != 0 {
+				t.Errorf("a new recipient replaces %v and says:\n%s", p.replaces(), describe(all))
+			}
+			if k.attr("encrypted_key") == "" {
+				t.Errorf("the new recipient left %s", k.state)
+			}
+		})
+	}
 }
 
 func TestResourceImportWithoutReveal(t *testing.T) {
