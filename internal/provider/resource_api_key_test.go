@@ -516,41 +516,6 @@ func TestAccAPIKeyResource_expiryRotation(t *testing.T) {
 	})
 }
 
-// Without rotate_before a key is replaced once it has expired.
-func TestAccAPIKeyResource_expiredKeyIsReplaced(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, sandbox.Options{})
-	env.requireSandbox(t)
-	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), "  permissions = [\"balance\"]\n  valid_for   = \"1h\"")
-	keys := statecheck.CompareValue(compare.ValuesDiffer())
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{keys.AddStateValue(testKeyAddress, tfjsonpath.New("key"))}},
-			{
-				PreConfig:        func() { env.advance(59 * time.Minute) },
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				PreConfig: func() { env.advance(time.Minute) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
-					env.expectKeyWorks(),
-				},
-			},
-		},
-	})
-}
-
 // With encryption_recipient the state holds the key and secret only as age
 // files that the recipient's identity opens.
 func TestAccAPIKeyResource_encrypted(t *testing.T) {

@@ -152,6 +152,70 @@ func TestResourceFixedExpiryPassedOnlyWarns(t *testing.T) {
 		t.Errorf("a later valid_until replaces %v", p.replaces())
 	}
 	expectDiagnostics(t, p.resp.Diagnostics, false, "because valid_until moves later")
+	first := k.attr("id")
+	k, diags := h.apply(p)
+	expectDiagnostics(t, diags, false)
+	if got := h.key(k.attr("id")); k.attr("id") == first || got == nil || got.Expired || h.key(first) != nil {
+		t.Errorf("the new valid_until left %s (%+v), the old key %+v", k.attr("id"), got, h.key(first))
+	}
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Errorf("after the new key the plan is %s", p.state)
+	}
+}
+
+// Without rotate_before a key is replaced once it has expired, not a
+// second before.
+func TestResourceExpiredKeyIsReplaced(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "hourly", "valid_for": "1h"}
+	k := h.create(cfg)
+	h.clock.Advance(time.Hour - time.Second)
+	if p := h.plan(k, cfg); !p.unchanged() {
+		t.Fatalf("a second before its expiry the plan is %s, replacing %v", p.state, p.replaces())
+	}
+	h.clock.Advance(time.Second)
+	first := k.attr("id")
+	k = h.step(k, cfg)
+	if k.attr("id") == first || h.key(k.attr("id")) == nil || h.key(first) != nil {
+		t.Errorf("at its expiry the key %s became %s", first, k.attr("id"))
+	}
+}
+
+// valid_until changes the key in place where the gateway allows it (set on
+// a key without one, brought forward) and replaces it where not (moved
+// later, removed); every step leaves a key the gateway holds as planned.
+func TestResourceValidUntilInPlaceOrReplaced(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	cfg := map[string]any{"label": "expiring"}
+	k := h.create(cfg)
+	for _, step := range []struct {
+		validUntil string // "" removes it
+		replaced   bool
+	}{
+		{"2027-01-08T12:00:00Z", false},
+		{"2027-01-02T12:00:00Z", false},
+		{"2027-01-03T12:00:00Z", true},
+		{"", true},
+	} {
+		delete(cfg, "valid_until")
+		if step.validUntil != "" {
+			cfg["valid_until"] = step.validUntil
+		}
+		p := h.plan(k, cfg)
+		if replaced := len(p.replaces()) > 0; replaced != step.replaced {
+			t.Fatalf("valid_until %q: replaces %v, want replaced %v", step.validUntil, p.replaces(), step.replaced)
+		}
+		before := k.attr("id")
+		k = h.step(k, cfg)
+		got := h.key(k.attr("id"))
+		if got == nil || (k.attr("id") != before) != step.replaced || k.attr("expires_at") != step.validUntil ||
+			(got.ValidUntil == nil) != (step.validUntil == "") ||
+			(got.ValidUntil != nil && got.ValidUntil.Format(time.RFC3339) != step.validUntil) {
+			t.Errorf("valid_until %q: state %s (was %s), the gateway %+v", step.validUntil, k.attr("id"), before, got)
+		}
+	}
 }
 
 func TestResourceRetiresInsteadOfDeleting(t *testing.T) {
