@@ -484,3 +484,109 @@ func TestResourceCreateRefusedByTheGateway(t *testing.T) {
 		t.Errorf("a refused create left state %s", k.state)
 	}
 }
+
+// createUnconfirmed creates a key whose create and its one confirmation
+// both lose their answers: the gateway made the key, and the provider
+// keeps only the request.
+func (h *harness) createUnconfirmed(cfg map[string]any) *instance {
+	h.t.Helper()
+	h.loseAnswers("POST", 2)
+	k, diags := h.apply(h.plan(nil, cfg))
+	expectDiagnostics(h.t, diags, true, "API Key Creation Unconfirmed", `the key "unconfirmed"`)
+	if k == nil || k.attr("id") != "" || len(k.private) == 0 {
+		h.t.Fatalf("an unconfirmed create left %v", k)
+	}
+	return k
+}
+
+// An unconfirmed create is looked up by plans and refreshes, which send
+// nothing else (the harness's guard fails any other request), and settled
+// by an apply or a destroy: the key the gateway made is kept, with its key
+// and secret, or deleted, and never made twice.
+func TestResourceUnconfirmedCreate(t *testing.T) {
+	t.Parallel()
+	cfg := map[string]any{"label": "unconfirmed", "permissions": []string{"balance"}}
+	keys := func(h *harness) []client.APIKey {
+		t.Helper()
+		all, err := h.api.ListAPIKeys(h.ctx, client.ListAPIKeysInput{Label: "unconfirmed"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all
+	}
+
+	t.Run("refreshed, then kept (untaint)", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, sandbox.Options{DisableReveal: true})
+		k := h.createUnconfirmed(cfg)
+		k, diags := h.read(k)
+		expectDiagnostics(t, diags, false, "Unconfirmed API Key Found")
+		made := keys(h)
+		if len(made) != 1 || k.attr("id") != made[0].ID {
+			t.Fatalf("the refresh adopted %q; the gateway holds %+v", k.attr("id"), made)
+		}
+		// Reading keys again is off: only the replay can bring the secret.
+		p := h.plan(k, cfg)
+		if len(p.replaces()) != 0 || p.attr("key") != "<unknown>" || p.attr("id") != made[0].ID {
+			t.Fatalf("the plan after the refresh replaces %v, plans key %s and id %s", p.replaces(), p.attr("key"), p.attr("id"))
+		}
+		k, diags = h.apply(p)
+		expectDiagnostics(t, diags, false)
+		if k.attr("key") == "" || !alphanumeric64.MatchString(k.attr("key")) || len(keys(h)) != 1 {
+			t.Errorf("the apply kept key %q; the gateway holds %d keys", k.attr("key"), len(keys(h)))
+		}
+		if p := h.plan(k, cfg); !p.unchanged() {
+			t.Errorf("once settled the plan is %s", p.state)
+		}
+	})
+
+	t.Run("settled by the apply without a refresh", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, sandbox.Options{})
+		k := h.createUnconfirmed(cfg)
+		p := h.plan(k, cfg)
+		for _, name := range []string{"id", "key_hint", "created_at", "key"} {
+			if p.attr(name) != "<unknown>" {
+				t.Errorf("the plan of an unsettled create plans %s = %s", name, p.attr(name))
+			}
+		}
+		if p.attr("permissions") != k.attr("permissions") {
+			t.Errorf("the plan changed the configured permissions to %s", p.attr("permissions"))
+		}
+		k, diags := h.apply(p)
+		expectDiagnostics(t, diags, false)
+		made := keys(h)
+		if len(made) != 1 || k.attr("id") != made[0].ID || k.attr("key") == "" || strings.Contains(string(k.private), privatePendingCreate) {
+			t.Errorf("the apply settled %q with key %q; the gateway holds %+v", k.attr("id"), k.attr("key"), made)
+		}
+	})
+
+	t.Run("destroyed", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, sandbox.Options{})
+		k := h.createUnconfirmed(map[string]any{"label": "unconfirmed", "retire_after": "24h"})
+		destroy := h.plan(k, nil)
+		if len(destroy.resp.Diagnostics) != 0 {
+			t.Errorf("the destroy plan of an unconfirmed create says:\n%s", describe(destroy.resp.Diagnostics))
+		}
+		gone, diags := h.apply(destroy)
+		expectDiagnostics(t, diags, false)
+		if gone != nil || len(keys(h)) != 0 {
+			t.Errorf("the destroy left state %v and keys %+v", gone, keys(h))
+		}
+	})
+
+	t.Run("adopted, then destroyed at once despite retire_after", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, sandbox.Options{})
+		k := h.createUnconfirmed(map[string]any{"label": "unconfirmed", "retire_after": "24h"})
+		k, _ = h.read(k)
+		destroy := h.plan(k, nil)
+		if len(destroy.resp.Diagnostics) != 0 {
+			t.Errorf("the destroy plan of an adopted key says:\n%s", describe(destroy.resp.Diagnostics))
+		}
+		if _, diags := h.apply(destroy); len(diags) != 0 || len(keys(h)) != 0 {
+			t.Errorf("the destroy said %q and left %+v", describe(diags), keys(h))
+		}
+	})
+}
