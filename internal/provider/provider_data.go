@@ -17,6 +17,9 @@ type providerData struct {
 	clock          clock.Clock
 	requestTimeout time.Duration
 	maxRetries     int
+	// ownKey recognises the key the provider is configured with, which
+	// sms_revoke_api_key refuses to revoke.
+	ownKey ownKey
 }
 
 // providerDataFrom checks the value Terraform passed to a resource's or data
