@@ -285,3 +285,55 @@ func TestRevokeAPIKeyAction_lookalike(t *testing.T) {
 		})
 	}
 }
+
+// A provider key without the api_keys scope can neither revoke nor list,
+// and says so; an id that the gateway never issues fails before any
+// request.
+func TestAccRevokeAPIKeyAction_refused(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	narrow := env.createKeys(t, client.CreateAPIKeyInput{Label: "narrow", Permissions: []string{"sms", "balance"}})[0]
+	target := env.createKeys(t, client.CreateAPIKeyInput{Label: "target", Permissions: []string{"sms"}})[0]
+	w := env.cliWithEnv(t, map[string]string{envEndpoint: env.endpoint, envAPIKey: narrow.Key})
+	requireListsAndActions(t, w)
+	initialized(t, w, config(revokeAction(fmt.Sprintf("%q", target.ID))))
+	w.WriteFile("keys.tfquery.hcl", listBlock("all", ""))
+
+	r := invokeRevoke(w)
+	if r.Err == nil {
+		t.Fatalf("a key without the api_keys scope revoked a key:\n%s", r)
+	}
+	expectOutput(t, r, "Unable to Revoke API Key", "may not do this", "api_keys scope", "403 forbidden")
+	if _, err := env.api.GetAPIKey(context.Background(), target.ID); err != nil {
+		t.Errorf("the key is gone after a refused revocation: %v", err)
+	}
+	q := w.Run("query", "-no-color")
+	if q.Err == nil {
+		t.Fatalf("a key without the api_keys scope listed keys:\n%s", q)
+	}
+	expectOutput(t, q, "Unable to List API Keys", "api_keys scope", "403 forbidden")
+	if strings.Contains(r.Output()+q.Output(), narrow.Key) {
+		t.Error("the output shows the provider's key")
+	}
+
+	requests := env.requestCount()
+	initialized(t, w, config(revokeAction(`"ak_no such key"`)))
+	invalid := invokeRevoke(w)
+	if invalid.Err == nil {
+		t.Fatalf("the action took an invalid id:\n%s", invalid)
+	}
+	expectOutput(t, invalid, "Invalid Key ID", `"ak_no such key" is not a key id`)
+	if n := env.requestCount() - requests; n != 0 {
+		t.Errorf("an invalid id sent %d requests", n)
+	}
+}
+
+// requestCount is how many requests the sandbox has answered in all.
+func (e *testEnv) requestCount() int {
+	n := 0
+	for _, r := range e.sandbox.Stats().Requests {
+		n += r.Count
+	}
+	return n
+}
