@@ -52,6 +52,67 @@ func (g readOnlyGuard) ImportResourceState(ctx context.Context, req *tfprotov6.I
 	return g.ProviderServer.ImportResourceState(readOnly(ctx, "ImportResourceState "+req.TypeName), req)
 }
 
+// The list and action calls are served only by a provider that has them,
+// as Terraform asks: the embedded ProviderServer does not carry them.
+
+func (g readOnlyGuard) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	lister, err := g.lister()
+	if err != nil {
+		return nil, err
+	}
+	return lister.ValidateListResourceConfig(readOnly(ctx, "ValidateListResourceConfig "+req.TypeName), req)
+}
+
+// ListResource must not write: a query only finds what exists.
+func (g readOnlyGuard) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	lister, err := g.lister()
+	if err != nil {
+		return nil, err
+	}
+	return lister.ListResource(readOnly(ctx, "ListResource "+req.TypeName), req)
+}
+
+func (g readOnlyGuard) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
+	actor, err := g.actor()
+	if err != nil {
+		return nil, err
+	}
+	return actor.ValidateActionConfig(readOnly(ctx, "ValidateActionConfig "+req.ActionType), req)
+}
+
+func (g readOnlyGuard) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
+	actor, err := g.actor()
+	if err != nil {
+		return nil, err
+	}
+	return actor.PlanAction(readOnly(ctx, "PlanAction "+req.ActionType), req)
+}
+
+// InvokeAction is an action's apply: it may write.
+func (g readOnlyGuard) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
+	actor, err := g.actor()
+	if err != nil {
+		return nil, err
+	}
+	return actor.InvokeAction(ctx, req)
+}
+
+func (g readOnlyGuard) lister() (tfprotov6.ListResourceServer, error) {
+	lister, ok := g.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, fmt.Errorf("the provider server %T serves no list resources", g.ProviderServer)
+	}
+	return lister, nil
+}
+
+func (g readOnlyGuard) actor() (tfprotov6.ActionServer, error) {
+	actor, ok := g.ProviderServer.(tfprotov6.ActionServer)
+	if !ok {
+		return nil, fmt.Errorf("the provider server %T serves no actions", g.ProviderServer)
+	}
+	return actor, nil
+}
+
 func (g readOnlyGuard) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
 	return g.ProviderServer.ConfigureProvider(readOnly(ctx, "ConfigureProvider"), req)
 }
@@ -168,3 +229,8 @@ func requestsBetween(before, after sandbox.Stats) []string {
 	}
 	return sent
 }
+
+var (
+	_ tfprotov6.ProviderServerWithListResource = readOnlyGuard{}
+	_ tfprotov6.ProviderServerWithActions      = readOnlyGuard{}
+)
