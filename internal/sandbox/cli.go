@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -32,13 +33,18 @@ const (
 
 type cliConfig struct {
 	listen string
+	// export prints the settings as shell commands, with the sandbox's
+	// process id, for `eval "$(terraform-provider-sms sandbox --export &)"`.
+	export bool
 	opts   Options
 }
 
 // Main runs `terraform-provider-sms sandbox [flags]` until ctx is cancelled
 // and returns the exit status. It prints SMS_ENDPOINT and SMS_API_KEY lines
 // (and SMS_API_KEY_2, … for further accounts) on stdout and nothing else,
-// so that a shell can eval them; stderr gets one line per request.
+// and then closes stdout where it can: a shell's command substitution
+// returns once the settings are printed, while the sandbox goes on serving.
+// stderr gets one line per request.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -64,13 +70,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if reachableFromNetwork(ln.Addr()) {
 		fmt.Fprintf(stderr, "sandbox: warning: listening on %s (bound to %s), which other machines can reach; the sandbox has no TLS and prints its keys, so listen on a loopback address such as 127.0.0.1 unless you mean to share it\n", cfg.listen, ln.Addr())
 	}
-	fmt.Fprintf(stdout, "SMS_ENDPOINT=http://%s%s\n", reachableAddr(ln.Addr()), apiPrefix)
-	for i, key := range srv.APIKeys() {
-		name := "SMS_API_KEY"
-		if i > 0 {
-			name += "_" + strconv.Itoa(i+1)
-		}
-		fmt.Fprintf(stdout, "%s=%s\n", name, key)
+	printSettings(stdout, cfg.export, "http://"+reachableAddr(ln.Addr())+apiPrefix, srv.APIKeys())
+	if closer, ok := stdout.(io.Closer); ok {
+		_ = closer.Close()
 	}
 
 	httpServer := &http.Server{
@@ -101,6 +103,31 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// printSettings prints what a client needs, as NAME=value lines or, with
+// export, as shell commands that also name the process to stop. Endpoint
+// and keys hold no character that a shell would read specially, but the
+// values are quoted anyway.
+func printSettings(w io.Writer, export bool, endpoint string, keys []string) {
+	line := func(name, value string) {
+		if export {
+			fmt.Fprintf(w, "export %s='%s'\n", name, value)
+		} else {
+			fmt.Fprintf(w, "%s=%s\n", name, value)
+		}
+	}
+	line("SMS_ENDPOINT", endpoint)
+	for i, key := range keys {
+		name := "SMS_API_KEY"
+		if i > 0 {
+			name += "_" + strconv.Itoa(i+1)
+		}
+		line(name, key)
+	}
+	if export {
+		line("SMS_SANDBOX_PID", strconv.Itoa(os.Getpid()))
+	}
+}
+
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	cfg := cliConfig{}
 	var apiKey string
@@ -116,6 +143,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.DurationVar(&cfg.opts.AnswerDelay, "answer-delay", 0, "delay of each answer after its request was handled and saved")
 	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
 	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
+	fs.BoolVar(&cfg.export, "export", false, "print the settings as shell export commands, with SMS_SANDBOX_PID, for eval")
 	fs.BoolVar(&allowReveal, "allow-reveal", true, "let keys be read again through GET /api_keys/{id}/credentials; -allow-reveal=false plays an account that turned it off")
 
 	if err := fs.Parse(args); err != nil {
