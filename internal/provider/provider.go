@@ -93,8 +93,8 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the gateway's API, an `http` or `https` URL without user name " +
-					"or password. Defaults to the `" + envEndpoint + "` environment variable, then to `" +
+				MarkdownDescription: "Base URL of the gateway's API, an `http` or `https` URL with a host and " +
+					"without user name, password, query or fragment. Defaults to the `" + envEndpoint + "` environment variable, then to `" +
 					client.DefaultEndpoint + "`. " +
 					"Point it at the local sandbox (`terraform-provider-sms sandbox`) to try the provider " +
 					"without an account.",
@@ -104,8 +104,9 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error, a network "+
 					"error or a timeout, with exponential backoff and jitter. Answers that ask the provider to slow "+
-					"down (429) are waited out as the gateway says and do not count. Between 0 and %d; defaults to %d.",
-					maximumRetries, defaultRetries),
+					"down (429) are waited out as the gateway says and do not count, but one request waits at most "+
+					"%s for them in all, then fails. Between 0 and %d; defaults to %d.",
+					formatDuration(client.DefaultRateLimitWait), maximumRetries, defaultRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maximumRetries)},
 			},
