@@ -268,10 +268,46 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) ([]APIKey
 		query.Set("label", in.Label)
 	}
 
+	return c.list(ctx, query, nil)
+}
+
+// FindCreated looks up the key that create made, without sending create
+// again: nil when the gateway has handled no such request yet, or the key
+// it made is gone. A request still under way may make its key after an
+// answer of nil; only sending create again settles it. The lookup is a GET,
+// retried as any.
+func (c *Client) FindCreated(ctx context.Context, create CreateRequest) (*APIKey, error) {
+	if create.IdempotencyKey == "" {
+		return nil, errors.New("a create is looked up by its Idempotency-Key, and this one has none")
+	}
+	query := url.Values{"limit": {strconv.Itoa(maxPageSize)}, "idempotency_key": {create.IdempotencyKey}}
+	// The Idempotency-Key stays out of logs and errors: with the creating
+	// key, it replays the answer that holds the new key and secret.
+	logged := url.Values{"limit": query["limit"], "idempotency_key": {"redacted"}}
+	keys, err := c.list(ctx, query, logged)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(keys) > 1:
+		return nil, &MalformedAnswerError{Method: http.MethodGet, Path: "/api_keys?" + logged.Encode(), StatusCode: http.StatusOK,
+			Problem: fmt.Sprintf("the answer lists %d keys for one create", len(keys))}
+	case len(keys) == 0:
+		return nil, nil
+	}
+	return &keys[0], nil
+}
+
+// list follows the pages of a listing. Where logged is set, logs and
+// errors show it as the query instead.
+func (c *Client) list(ctx context.Context, query, logged url.Values) ([]APIKey, error) {
 	keys := []APIKey{}
 	for offset := 0; ; {
 		query.Set("offset", strconv.Itoa(offset))
 		req := request{method: http.MethodGet, path: "/api_keys?" + query.Encode()}
+		if logged != nil {
+			logged.Set("offset", strconv.Itoa(offset))
+			req.logged = "/api_keys?" + logged.Encode()
+		}
 		var page keyPage
 		got, err := c.do(ctx, req, &page)
 		if err != nil {

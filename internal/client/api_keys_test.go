@@ -2,10 +2,12 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"reflect"
 	"strconv"
@@ -618,3 +620,80 @@ func TestBalance(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A create is looked up by its Idempotency-Key with a GET, retried like any,
+// that never shows the Idempotency-Key in logs or errors.
+func TestFindCreated(t *testing.T) {
+	t.Parallel()
+	create, err := NewCreateRequest(CreateAPIKeyInput{Label: "looked-up"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		listed  []map[string]any
+		wantID  string
+		wantErr string
+	}{
+		"found":       {listed: []map[string]any{testKey("ak_found")}, wantID: "ak_found"},
+		"not found":   {listed: []map[string]any{}},
+		"two for one": {listed: []map[string]any{testKey("ak_a"), testKey("ak_b")}, wantErr: "lists 2 keys for one create"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n == 1 {
+					writeError(t, w, http.StatusServiceUnavailable, "internal", "busy")
+					return
+				}
+				writeJSON(t, w, http.StatusOK, map[string]any{"data": tc.listed,
+					"pagingMetadata": map[string]any{"offset": 0, "count": len(tc.listed), "total": len(tc.listed), "limit": 100, "has_more": false}})
+			})
+			var logged strings.Builder
+			c, _ := newTestClient(t, g, func(cfg *Config) {
+				cfg.MaxRetries = 1
+				cfg.Log = func(_ context.Context, _ string, fields map[string]any) { fmt.Fprint(&logged, fields) }
+			})
+			key, err := c.FindCreated(t.Context(), create)
+			switch {
+			case tc.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("FindCreated = %v, %v; want an error saying %q", key, err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), create.IdempotencyKey) {
+					t.Errorf("the error shows the Idempotency-Key: %v", err)
+				}
+			case err != nil:
+				t.Fatalf("FindCreated: %v", err)
+			case tc.wantID == "" && key != nil:
+				t.Errorf("FindCreated = %s, want none", key.ID)
+			case tc.wantID != "" && (key == nil || key.ID != tc.wantID):
+				t.Errorf("FindCreated = %v, want %s", key, tc.wantID)
+			}
+			reqs := g.requests()
+			if len(reqs) != 2 {
+				t.Fatalf("%d requests, want the first and one retry", len(reqs))
+			}
+			for _, r := range reqs {
+				want := url.Values{"idempotency_key": {create.IdempotencyKey}, "limit": {"100"}, "offset": {"0"}}.Encode()
+				if r.method != http.MethodGet || r.path != "/api/api_keys" || r.query != want || len(r.body) != 0 {
+					t.Errorf("request %s %s?%s, want GET /api/api_keys?%s", r.method, r.path, r.query, want)
+				}
+				if r.header.Get("Idempotency-Key") != "" {
+					t.Error("the lookup sent an Idempotency-Key header, as a create would")
+				}
+			}
+			if !strings.Contains(logged.String(), "idempotency_key=redacted") || strings.Contains(logged.String(), create.IdempotencyKey) {
+				t.Errorf("the log shows the Idempotency-Key, or no lookup at all: %s", logged.String())
+			}
+		})
+	}
+}
+
+func TestFindCreatedNeedsAnIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) { t.Error("a request was sent") })
+	c, _ := newTestClient(t, g, nil)
+	if _, err := c.FindCreated(t.Context(), CreateRequest{Body: []byte(`{}`)}); err == nil {
+		t.Error("FindCreated without an Idempotency-Key succeeded")
+	}
+}

@@ -19,12 +19,23 @@ import (
 // request is one call of the API. Its body is marshalled once by the caller
 // so that every attempt sends the same bytes.
 type request struct {
-	method         string
-	path           string // below the endpoint, with its query
+	method string
+	path   string // below the endpoint, with its query
+	// logged stands for path in logs and errors where the query holds
+	// what they must not show; "": path.
+	logged         string
 	body           []byte // nil: none
 	idempotencyKey string // "": none
 	// untimed attempts are bounded by the caller's context alone.
 	untimed bool
+}
+
+// where is the path as logs and errors show it.
+func (r request) where() string {
+	if r.logged != "" {
+		return r.logged
+	}
+	return r.path
 }
 
 // retryable tells whether sending req twice is harmless: every method of the
@@ -42,7 +53,7 @@ type answer struct {
 }
 
 func (a answer) malformed(req request, problem, keyID string) error {
-	return &MalformedAnswerError{Method: req.method, Path: req.path, StatusCode: a.status,
+	return &MalformedAnswerError{Method: req.method, Path: req.where(), StatusCode: a.status,
 		RequestID: a.requestID, Problem: problem, KeyID: keyID}
 }
 
@@ -70,7 +81,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 		}
 		uncertain = settles(err, sent, uncertain)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.path, ctxErr))
+			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.where(), ctxErr))
 		}
 
 		var wait time.Duration
@@ -97,13 +108,13 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 
 		c.logf(ctx, "gateway retry wait", map[string]any{
 			"method":  req.method,
-			"path":    req.path,
+			"path":    req.where(),
 			"attempt": attempts,
 			"reason":  reason,
 			"wait_ms": wait.Milliseconds(),
 		})
 		if err := c.sleep(ctx, wait); err != nil {
-			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.path, err))
+			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.where(), err))
 		}
 	}
 }
@@ -190,19 +201,19 @@ func (c *Client) attempt(ctx context.Context, req request, attempt int, out any)
 	resp, err := c.httpClient.Do(httpReq)
 	if err == nil {
 		status, requestID = resp.StatusCode, sanitize(resp.Header.Get("X-Request-Id"), tokenRunes)
-		err = decodeResponse(req.method, req.path, resp, maxBodyBytes, out)
+		err = decodeResponse(req.method, req.where(), resp, maxBodyBytes, out)
 		resp.Body.Close()
 	} else {
-		err = fmt.Errorf("%s %s: %w", req.method, req.path, sendError(err))
+		err = fmt.Errorf("%s %s: %w", req.method, req.where(), sendError(err))
 	}
 	var netErr *networkError
 	if errors.As(err, &netErr) && ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("%s %s: %w: no answer within %s", req.method, req.path, ErrTimeout, c.requestTimeout)
+		err = fmt.Errorf("%s %s: %w: no answer within %s", req.method, req.where(), ErrTimeout, c.requestTimeout)
 	}
 
 	fields := map[string]any{
 		"method":      req.method,
-		"path":        req.path,
+		"path":        req.where(),
 		"status":      status,
 		"duration_ms": time.Since(start).Milliseconds(),
 		"request_id":  requestID,
@@ -247,7 +258,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request) (*http.Request
 	}
 	httpReq, err := http.NewRequestWithContext(ctx, req.method, c.base+req.path, body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+		return nil, fmt.Errorf("%s %s: %w", req.method, req.where(), err)
 	}
 	httpReq.Header.Set("X-Api-Key", c.apiKey)
 	httpReq.Header.Set("User-Agent", c.userAgent)

@@ -101,6 +101,17 @@ func plannedExpiry(plan apiKeyResourceModel) timetypes.RFC3339 {
 	return timetypes.NewRFC3339TimeValue(wholeSeconds(t))
 }
 
+// planUnconfirmed plans what the apply learns of a key that an unconfirmed
+// create made, or makes when it asks again.
+func (m *apiKeyResourceModel) planUnconfirmed() {
+	m.ID, m.KeyHint, m.CreatedAt = types.StringUnknown(), types.StringUnknown(), timetypes.NewRFC3339Unknown()
+	m.ExpiresAt = plannedExpiry(*m)
+	if m.Permissions.IsNull() {
+		m.Permissions = types.SetUnknown(types.StringType)
+	}
+	m.planCredentialsFor(m.Recipient)
+}
+
 // planCredentialsFor plans key and secret, or their encrypted forms, as a
 // new key will have them: null where the recipient rules them out, else
 // known only after apply.
@@ -130,10 +141,12 @@ func (r *apiKeyResource) planUnchanged(ctx context.Context, req resource.ModifyP
 	}
 	revealable, diags := readRevealable(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
+	pending, diags := readPendingCreate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if state.imported() && revealable {
+	if (state.imported() && revealable) || pending != nil {
 		r.planUpdate(ctx, req, resp, now)
 		return
 	}
@@ -223,6 +236,16 @@ func (r *apiKeyResource) planUpdate(ctx context.Context, req resource.ModifyPlan
 
 	revealable, diags := readRevealable(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
+	pending, diags := readPendingCreate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if pending != nil {
+		// The replay at apply answers the key and secret, whatever the
+		// account says about reading keys again.
+		revealable = revealable || pending.replayable(now)
+		if !isKnown(state.ID) {
+			plan.planUnconfirmed()
+		}
+	}
 
 	var reasons []*replacement
 	reasons = append(reasons, planValidUntil(&plan, state, now, &resp.Diagnostics)...)

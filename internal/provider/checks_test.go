@@ -31,14 +31,19 @@ func (c keyWorksCheck) CheckState(ctx context.Context, req statecheck.CheckState
 		resp.Error = err
 		return
 	}
-	api, err := client.New(client.Config{Endpoint: c.env.endpoint, APIKey: key})
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if _, err := api.Balance(ctx); err != nil {
+	if err := keyWorks(ctx, c.env.endpoint, key); err != nil {
 		resp.Error = fmt.Errorf("%s: the key in state does not work: %w", c.address, err)
 	}
+}
+
+// keyWorks asks the gateway for the balance with key.
+func keyWorks(ctx context.Context, endpoint, key string) error {
+	api, err := client.New(client.Config{Endpoint: endpoint, APIKey: key})
+	if err != nil {
+		return err
+	}
+	_, err = api.Balance(ctx)
+	return err
 }
 
 func stateString(state *tfjson.State, address, attribute string) (string, error) {

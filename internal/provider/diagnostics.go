@@ -50,6 +50,7 @@ func apiErrorDetail(doing string, err error, data *providerData) string {
 func remedy(err error, data *providerData) string {
 	var apiErr *client.APIError
 	var malformed *client.MalformedAnswerError
+	var quota *quotaError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "The run was interrupted before the gateway answered."
@@ -71,6 +72,8 @@ func remedy(err error, data *providerData) string {
 	case errors.As(err, &malformed):
 		return "The gateway's answer could not be used. This is a fault of the gateway or of a proxy in " +
 			"between; try again, and give the request id to the gateway's support if it happens again."
+	case errors.As(err, &quota):
+		return quota.remedy()
 	case !errors.As(err, &apiErr):
 		return "The gateway could not be reached. Check the endpoint setting (or " + envEndpoint +
 			") and the network, then try again."
@@ -95,9 +98,8 @@ func statusRemedy(apiErr *client.APIError, data *providerData) string {
 			"(or " + envEndpoint + ") is the API's base URL, such as " + client.DefaultEndpoint + "."
 	case apiErr.StatusCode == http.StatusNotFound:
 		return "The key does not exist in this account: it was deleted, or the id belongs to another account."
-	case apiErr.Code == "key_quota_exceeded":
-		return "The account already holds as many keys as it may. Delete keys that are no longer used " +
-			"(the sms_api_keys data source lists them, with last_used_at), then apply again."
+	case apiErr.Code == codeKeyQuotaExceeded:
+		return "The account already holds as many keys that still work as it may. " + quotaAdvice
 	case apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.Field != "":
 		return fmt.Sprintf("The gateway rejected the value of %q. Correct it in the configuration.", apiErr.Field)
 	case apiErr.StatusCode == http.StatusTooManyRequests:
@@ -109,4 +111,35 @@ func statusRemedy(apiErr *client.APIError, data *providerData) string {
 	default:
 		return "The gateway rejected the request."
 	}
+}
+
+const codeKeyQuotaExceeded = "key_quota_exceeded"
+
+// quotaAdvice is what to do about a full account. Expired keys stay listed
+// for 30 days but hold no slot, so the advice points at working keys only.
+const quotaAdvice = "Expired keys do not count, however many the account lists; only keys that still work do. " +
+	"List those with the sms_api_keys data source and expired = false, then retire or delete the ones that " +
+	"nothing uses (a retired key stops counting once it expires), and apply again."
+
+// quotaError is a create refused by the quota, with the number of the
+// account's keys that still work, or why they could not be counted.
+type quotaError struct {
+	err      error // the gateway's refusal
+	working  int
+	countErr error // nil when working is the count
+}
+
+func (e *quotaError) Error() string { return e.err.Error() }
+
+// Unwrap gives the refusal only: a count that failed, even by an
+// interrupt, does not change what happened to the create.
+func (e *quotaError) Unwrap() error { return e.err }
+
+func (e *quotaError) remedy() string {
+	if e.countErr != nil {
+		return fmt.Sprintf("The account already holds as many keys that still work as it may; the provider could "+
+			"not count them (%s). %s", e.countErr, quotaAdvice)
+	}
+	return fmt.Sprintf("The account already holds as many keys that still work as it may: %d of them. %s",
+		e.working, quotaAdvice)
 }

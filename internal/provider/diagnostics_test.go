@@ -38,7 +38,9 @@ func TestRemedyNamesTheCause(t *testing.T) {
 		"unknown path":            {apiError(404, "unknown_path", ""), "The endpoint has no such path"},
 		"proxy 404":               {apiError(404, "", ""), "The endpoint has no such path"},
 		"not found":               {apiError(404, "not_found", ""), "The key does not exist in this account"},
-		"quota":                   {apiError(409, "key_quota_exceeded", ""), "already holds as many keys as it may"},
+		"quota":                   {apiError(409, "key_quota_exceeded", ""), "already holds as many keys that still work as it may. Expired keys do not count"},
+		"quota, counted":          {&quotaError{err: apiError(409, "key_quota_exceeded", ""), working: 100}, "as it may: 100 of them. Expired keys do not count"},
+		"quota, count failed":     {&quotaError{err: apiError(409, "key_quota_exceeded", ""), countErr: context.Canceled}, "the provider could not count them (context canceled). Expired keys"},
 		"field rejected":          {apiError(422, "validation_failed", "label"), `The gateway rejected the value of "label"`},
 		"rate limited":            {apiError(429, "rate_limited", ""), "Run with a lower -parallelism"},
 		"server error":            {apiError(503, "internal", ""), "failed with a server error, 5 retries included"},
@@ -61,9 +63,8 @@ func TestAPIErrorDetail(t *testing.T) {
 	data := &providerData{requestTimeout: time.Second, maxRetries: 1}
 	withAnswer := apiErrorDetail("The provider could not read the key ak_1.",
 		&client.APIError{StatusCode: 409, Code: "key_quota_exceeded", Message: "100 keys", RequestID: "req_7"}, data)
-	if want := "The provider could not read the key ak_1. The account already holds as many keys as it may. " +
-		"Delete keys that are no longer used (the sms_api_keys data source lists them, with last_used_at), then " +
-		"apply again.\n\nThe gateway answered 409 key_quota_exceeded: 100 keys (request id req_7)."; withAnswer != want {
+	if want := "The provider could not read the key ak_1. The account already holds as many keys that still work as " +
+		"it may. " + quotaAdvice + "\n\nThe gateway answered 409 key_quota_exceeded: 100 keys (request id req_7)."; withAnswer != want {
 		t.Errorf("detail = %q\nwant     %q", withAnswer, want)
 	}
 	bare := apiErrorDetail("Doing.", &client.APIError{StatusCode: 502}, data)

@@ -13,6 +13,11 @@ import (
 // interrupted, so it must be short: Terraform is waiting to exit.
 const resolveBudget = 5 * time.Second
 
+// quotaCountBudget bounds the listing that counts the account's keys after
+// a create was refused by the quota: the count only improves the error, so
+// it must not hold the run up for long.
+const quotaCountBudget = 10 * time.Second
+
 // createOutcome is what is known after trying to create a key. At most one
 // of key, pending and orphanID is set; none means no key was made.
 type createOutcome struct {
@@ -47,7 +52,7 @@ func (d *providerData) createKey(ctx context.Context, in client.CreateAPIKeyInpu
 		return createOutcome{orphanID: malformed.KeyID, err: err}
 	}
 	if !errors.Is(err, client.ErrOutcomeUnknown) {
-		return createOutcome{err: err}
+		return createOutcome{err: d.countWorkingKeys(ctx, err)}
 	}
 
 	resolveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveBudget)
@@ -62,4 +67,28 @@ func (d *providerData) createKey(ctx context.Context, in client.CreateAPIKeyInpu
 		return createOutcome{err: err}
 	}
 	return createOutcome{pending: &pendingCreate{Request: req, SentAt: sentAt}, err: err}
+}
+
+// countWorkingKeys adds to a create refused by the quota how many of the
+// account's keys still work, as a listing finds them; any other error comes
+// back as it is. The gateway's message may give the count too, but it is
+// free text, so the provider asks rather than parses.
+func (d *providerData) countWorkingKeys(ctx context.Context, err error) error {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != codeKeyQuotaExceeded {
+		return err
+	}
+	listCtx, cancel := context.WithTimeout(ctx, quotaCountBudget)
+	defer cancel()
+	keys, listErr := d.client.ListAPIKeys(listCtx, client.ListAPIKeysInput{})
+	if listErr != nil {
+		return &quotaError{err: err, countErr: listErr}
+	}
+	working := 0
+	for _, k := range keys {
+		if !k.Expired {
+			working++
+		}
+	}
+	return &quotaError{err: err, working: working}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -38,11 +39,15 @@ type testEnv struct {
 	local    *sandboxtest.Sandbox // the local sandbox, to take it down and up
 	ownKeyID string               // the local sandbox's first key, the tests' own
 	api      *client.Client
+	// writes notes what the provider sends while it must not write; the
+	// test fails on any (see readonly_test.go).
+	writes *writeRecorder
 }
 
 func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 	t.Helper()
-	env := &testEnv{}
+	env := &testEnv{writes: newWriteRecorder()}
+	env.writes.expectNoWrites(t)
 	if endpoint, key := os.Getenv(envEndpoint), os.Getenv(envAPIKey); endpoint != "" && key != "" {
 		env.endpoint, env.apiKey, env.clock = endpoint, key, clock.System()
 	} else {
@@ -93,12 +98,15 @@ func (e *testEnv) factoriesWithEnv(vars map[string]string) map[string]func() (tf
 	}
 }
 
-// providerServer is the provider as the test's factories serve it.
+// providerServer is the provider as the test's factories serve it, its
+// calls that must not write watched.
 func (e *testEnv) providerServer(vars map[string]string) func() tfprotov6.ProviderServer {
-	return providerserver.NewProtocol6(newWithOptions("test", options{
-		clock:  e.clock,
-		getenv: func(name string) string { return vars[name] },
+	server := providerserver.NewProtocol6(newWithOptions("test", options{
+		clock:      e.clock,
+		getenv:     func(name string) string { return vars[name] },
+		httpClient: &http.Client{Transport: e.writes},
 	})())
+	return func() tfprotov6.ProviderServer { return readOnlyGuard{ProviderServer: server()} }
 }
 
 // cli is an empty working directory where the real CLI of the acceptance

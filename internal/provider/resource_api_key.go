@@ -73,6 +73,9 @@ type apiKeyIdentityModel struct {
 
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
+	// A key's id never changes, but an unconfirmed create has none until
+	// it is settled: its identity is empty until then (pending_create.go).
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -179,8 +182,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"replacement by any cause, removal from the configuration, `terraform destroy`): its expiry is " +
 					"brought forward to the time of the destroy plus this duration, such as `24h` (at least `1m`, " +
 					"at most two years), or left where it is when that is earlier. Services that still hold the " +
-					"old key keep working until then; the gateway deletes expired keys 30 days after they expire, " +
-					"and they count against the account's quota until then. Without it the key is deleted at " +
+					"old key keep working until then; once expired it no longer counts against the account's " +
+					"quota, and the gateway lists it until it deletes it 30 days later. Without it the key is deleted at " +
 					"once. To delete a key at once that has it, remove `retire_after` and apply before the " +
 					"destroy. Changes in place, and takes effect from the apply after the one that sets it: a " +
 					"destroy uses the value in state.",
@@ -351,17 +354,17 @@ func (r *apiKeyResource) keepCreated(ctx context.Context, plan apiKeyResourceMod
 }
 
 // keepPending records a create whose outcome stayed unknown: tainted in
-// state, with what it takes to replay it in private state, so that the next
-// refresh adopts the key or the next destroy deletes it.
+// state, with what it takes to look it up and replay it in private state
+// (see pending_create.go).
 func (r *apiKeyResource) keepPending(ctx context.Context, plan apiKeyResourceModel, out createOutcome, resp *resource.CreateResponse) {
 	plan.keepOnlyID("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, out.pending)...)
 	addAPIError(&resp.Diagnostics, "API Key Creation Unconfirmed",
 		fmt.Sprintf("The gateway did not say whether it created the key %q. The request is kept in state "+
-			"(marked tainted): the next plan or destroy asks the gateway again with the same request, within "+
-			"24 hours, and then adopts or deletes the key, so that no key is left behind and none is made twice.",
-			plan.Label.ValueString()), out.err, r.data)
+			"(marked tainted): the next plan looks the key up without sending anything else, and the next apply "+
+			"or destroy settles it by asking the gateway again with the same request, so that no key is left "+
+			"behind and none is made twice.", plan.Label.ValueString()), out.err, r.data)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -375,9 +378,19 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if pending != nil {
-		r.resolvePending(ctx, state, pending, resp)
+	switch {
+	case pending != nil && !isKnown(state.ID):
+		r.refreshPending(ctx, state, pending, resp)
 		return
+	case !isKnown(state.ID):
+		// An unconfirmed create that an apply found never made its key.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
+		resp.State.RemoveResource(ctx)
+		return
+	case pending != nil:
+		// Found and adopted; said again on every plan, which replaces it
+		// while it is tainted.
+		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(state.ID.ValueString()))
 	}
 
 	// The framework wants an identity back from every Read, even one that
@@ -405,48 +418,6 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 }
 
-// resolvePending asks the gateway again what became of a create whose
-// outcome was unknown, and adopts the key it made. The instance stays
-// tainted in Terraform, so the next apply replaces the adopted key.
-func (r *apiKeyResource) resolvePending(ctx context.Context, state apiKeyResourceModel, pending *pendingCreate, resp *resource.ReadResponse) {
-	label := state.Label.ValueString()
-	if r.data.clock.Now().Sub(pending.SentAt) >= replayWindow {
-		resp.State.RemoveResource(ctx)
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired",
-			fmt.Sprintf("The creation of the key %q at %s was never confirmed, and the gateway no longer "+
-				"remembers the request after 24 hours. It is dropped from state. If the sms_api_keys data source "+
-				"lists a key %q created at about that time that nothing uses, delete it.",
-				label, pending.SentAt.Format(time.RFC3339), label))
-		return
-	}
-	key, err := r.data.client.Create(ctx, pending.Request)
-	switch {
-	case err == nil:
-		state.setFromAPI(key)
-		recipient := state.recipient(&resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if err := state.setSecrets(key.Key, key.Secret, recipient); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("encryption_recipient"), "Unable to Encrypt API Key",
-				fmt.Sprintf("The key %s, whose creation is now confirmed, could not be encrypted: %s. It stays "+
-					"in state without its key and secret, and the next apply replaces it.", key.ID, err))
-			state.Key, state.Secret, state.EncryptedKey, state.EncryptedSecret = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.ID)...)
-		resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, nil)...)
-		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
-	case client.RefusedCreate(err):
-		// The gateway never made the key: there is nothing to keep.
-		resp.State.RemoveResource(ctx)
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to Confirm API Key Creation",
-			fmt.Sprintf("The provider could not learn whether the gateway created the key %q in an earlier "+
-				"run. It asks again at the next plan.", label), err, r.data)
-	}
-}
-
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	if !r.data.requireClient(&resp.Diagnostics) {
 		return
@@ -456,6 +427,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	pending, diags := readPendingCreate(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if pending != nil {
+		var ok bool
+		if state, ok = r.updatePending(ctx, &plan, state, pending, resp); !ok {
+			return
+		}
 	}
 	id := state.ID.ValueString()
 	input, diags := plan.updateInput(ctx, state)
@@ -548,7 +530,11 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	switch {
 	case pending != nil:
-		r.deletePending(ctx, pending, resp)
+		r.deletePending(ctx, state, pending, resp)
+	case !isKnown(state.ID):
+		// An unconfirmed create whose record Terraform did not hand over, as
+		// it does not when it replaces a tainted object: no lookup found its
+		// key, so there is nothing known to delete (see pending_create.go).
 	case isKnown(state.RetireAfter):
 		r.retire(ctx, state, &resp.Diagnostics)
 	default:
@@ -626,30 +612,6 @@ func (r *apiKeyResource) retiredAlready(ctx context.Context, id string, until, n
 func refusedExpiry(err error) bool {
 	var apiErr *client.APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.Field == "valid_until"
-}
-
-// deletePending destroys what an unconfirmed create may have made: it asks
-// the gateway with the same request, and deletes the key that answers.
-func (r *apiKeyResource) deletePending(ctx context.Context, pending *pendingCreate, resp *resource.DeleteResponse) {
-	if r.data.clock.Now().Sub(pending.SentAt) >= replayWindow {
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired",
-			fmt.Sprintf("A key creation from %s was never confirmed and the gateway no longer remembers it, so "+
-				"it is forgotten. Check the sms_api_keys data source for a key created at about that time.",
-				pending.SentAt.Format(time.RFC3339)))
-		return
-	}
-	key, err := r.data.client.Create(ctx, pending.Request)
-	switch {
-	case client.RefusedCreate(err):
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to Confirm API Key Creation",
-			"The provider could not learn whether the gateway created a key in an earlier run, so it cannot "+
-				"delete it yet; try again once the gateway answers.", err, r.data)
-		return
-	}
-	// Nothing can have used a key that was never confirmed: it goes at once.
-	r.deleteKey(ctx, key.ID, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func TestAccAPIKeyResource_lostAnswerIsResolvedLater(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: errorMatching("API Key Creation Unconfirmed", "the next plan or destroy asks the gateway again"),
+				ExpectError: errorMatching("API Key Creation Unconfirmed", "the next plan looks the key up"),
 			},
 			{
 				PreConfig: func() { env.sandbox.SetAnswerDelay(0) },
@@ -349,4 +350,120 @@ func TestAccAPIKeyResource_unusableAnswerKeepsTheKey(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A create whose request never reached the gateway, or whose answer was
+// lost after the gateway made the key: the plans that follow (plan,
+// refresh-only, destroy) send nothing but GET requests and change no key;
+// the next apply leaves exactly one working key, the one in state, and an
+// empty plan. Tainted, as Terraform leaves a failed create, the apply
+// replaces what the request made; after untaint it keeps it.
+func TestAccAPIKeyResource_unconfirmedCreatePlansWriteNothing(t *testing.T) {
+	t.Parallel()
+	type outcome struct {
+		lose    func(env *testEnv) // makes the next create go unconfirmed
+		restore func(env *testEnv)
+		made    bool   // whether the gateway made the key
+		warning string // what the plans say
+	}
+	outcomes := map[string]outcome{
+		"request never handled": {
+			lose:    func(env *testEnv) { env.local.Down() },
+			restore: func(env *testEnv) { env.local.Up() },
+			warning: "API Key Creation Still Unconfirmed",
+		},
+		"answer lost": {
+			lose:    func(env *testEnv) { env.sandbox.SetAnswerDelay(8 * time.Second) },
+			restore: func(env *testEnv) { env.sandbox.SetAnswerDelay(0) },
+			made:    true,
+			warning: "Unconfirmed API Key Found",
+		},
+	}
+	for name, o := range outcomes {
+		for _, untaint := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, untainted %v", name, untaint), func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t, sandbox.Options{})
+				env.requireSandbox(t)
+				w := env.cli(t)
+				initialized(t, w, impatientKey(t, env))
+
+				o.lose(env)
+				failed := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
+				o.restore(env)
+				if failed.ExitCode != 1 {
+					t.Fatalf("the apply that lost its answer: exit %d, want 1:\n%s", failed.ExitCode, failed)
+				}
+				expectOutput(t, failed, "API Key Creation Unconfirmed", "the next plan looks the key up")
+				made, err := env.keysBesidesOwn(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(made) != map[bool]int{false: 0, true: 1}[o.made] {
+					t.Fatalf("the gateway holds %v after the failed create, want the key made: %v", made, o.made)
+				}
+
+				for _, args := range [][]string{{"plan"}, {"plan", "-refresh-only"}, {"plan"}} {
+					expectOutput(t, env.planWritesNothing(t, w, args...), o.warning)
+				}
+				// Terraform shows no warning of the refresh that precedes a
+				// destroy plan.
+				env.planWritesNothing(t, w, "plan", "-destroy")
+				if untaint {
+					w.MustRun("untaint", "-no-color", testKeyAddress)
+					expectOutput(t, env.planWritesNothing(t, w, "plan"), o.warning, "update in-place")
+				} else {
+					expectOutput(t, env.planWritesNothing(t, w, "plan"), "must be replaced")
+				}
+
+				before := env.sandbox.Stats()
+				w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+				t.Logf("the apply sent: %s", strings.Join(requestsBetween(before, env.sandbox.Stats()), ", "))
+				keys := w.State().Managed("sms_api_key")
+				env.expectHeld(t, keys)
+				if len(keys) != 1 {
+					t.Fatalf("state holds %d keys, want 1", len(keys))
+				}
+				if err := keyWorks(t.Context(), env.endpoint, keys[0].Attr("key")); err != nil {
+					t.Errorf("the key in state: %v", err)
+				}
+				if kept := keys[0].Attr("id"); o.made && untaint && kept != made[0] {
+					t.Errorf("state holds %s after untaint, want the key the lost create made, %s", kept, made[0])
+				}
+				if r := env.planWritesNothing(t, w, "plan", "-detailed-exitcode"); r.ExitCode != 0 {
+					t.Errorf("the plan after the apply is not empty:\n%s", r)
+				}
+				w.MustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+				env.expectHeld(t, nil)
+			})
+		}
+	}
+}
+
+// After the 24 hours in which the gateway answers a request again, the
+// lookup alone decides: a request whose key it does not find can no longer
+// arrive, and is dropped from state by the plan, which sends nothing else.
+func TestAccAPIKeyResource_unconfirmedCreateDroppedAfterTheReplays(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	w := env.cli(t)
+	initialized(t, w, impatientKey(t, env))
+	env.local.Down()
+	failed := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
+	env.local.Up()
+	expectOutput(t, failed, "API Key Creation Unconfirmed")
+
+	env.advance(25 * time.Hour)
+	expectOutput(t, env.planWritesNothing(t, w, "plan"), "Unconfirmed API Key Creation Expired",
+		"dropped from state", "1 to add")
+	w.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	keys := w.State().Managed("sms_api_key")
+	env.expectHeld(t, keys)
+	if len(keys) != 1 || keyWorks(t.Context(), env.endpoint, keys[0].Attr("key")) != nil {
+		t.Errorf("state holds %d keys after the apply, want one that works", len(keys))
+	}
+	if r := env.planWritesNothing(t, w, "plan", "-detailed-exitcode"); r.ExitCode != 0 {
+		t.Errorf("the plan after the apply is not empty:\n%s", r)
+	}
 }

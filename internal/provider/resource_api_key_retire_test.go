@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -238,5 +239,110 @@ func TestAccAPIKeyResource_validUntilBroughtForward(t *testing.T) {
 			action(withExpiry(twoDays), plancheck.ResourceActionDestroyBeforeCreate, twoDays),
 			action(withExpiry(""), plancheck.ResourceActionDestroyBeforeCreate, ""),
 		},
+	})
+}
+
+// countKeys lists the account's keys and counts the expired ones and those
+// that still work.
+func (e *testEnv) countKeys() (expired, working int, err error) {
+	keys, err := e.api.ListAPIKeys(context.Background(), client.ListAPIKeysInput{})
+	for _, k := range keys {
+		if k.Expired {
+			expired++
+		} else {
+			working++
+		}
+	}
+	return expired, working, err
+}
+
+// Only keys that still work count against the quota: a key rotated with
+// retire_after more times than the quota holds never meets it, while the
+// keys it retired stay listed, expired, until the gateway purges them.
+func TestAccAPIKeyResource_retiredKeysNeverFillTheQuota(t *testing.T) {
+	t.Parallel()
+	const (
+		quota     = 5
+		rotations = 12
+		every     = 30 * time.Minute // two rotations within one retire_after
+	)
+	env := newTestEnv(t, sandbox.Options{KeyQuota: quota})
+	env.requireSandbox(t)
+	cfg := func(release int) string {
+		return config(fmt.Sprintf(`
+resource "sms_api_key" "test" {
+  label        = %q
+  permissions  = ["balance"]
+  retire_after = "1h"
+
+  rotation_triggers = {
+    release = "%d"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, testLabel(t), release))
+	}
+	ids := statecheck.CompareValue(compare.ValuesDiffer())
+	// expectKeys checks the account's keys: the first key and the current
+	// one work, so do the keys retired within the last hour, and every
+	// older retired key is expired yet still listed.
+	expectKeys := func(wantExpired, wantRetiredWorking int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			expired, working, err := env.countKeys()
+			if err != nil {
+				return err
+			}
+			if wantWorking := 2 + wantRetiredWorking; expired != wantExpired || working != wantWorking {
+				return fmt.Errorf("keys: %d expired, %d working; want %d expired, %d working", expired, working, wantExpired, wantWorking)
+			}
+			return nil
+		}
+	}
+
+	steps := []resource.TestStep{{
+		Config:            cfg(0),
+		ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(testKeyAddress, tfjsonpath.New("id"))},
+		Check:             expectKeys(0, 0),
+	}}
+	for n := 1; n <= rotations; n++ {
+		// The key retired at rotation m expires at rotation m + 2.
+		steps = append(steps, resource.TestStep{
+			PreConfig: func() { env.advance(every) },
+			Config:    cfg(n),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreateBeforeDestroy),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue(testKeyAddress, tfjsonpath.New("id"))},
+			Check:             expectKeys(max(0, n-2), min(n, 2)),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		PreConfig: func() { env.advance(time.Hour) },
+		Config:    cfg(rotations),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectEmptyPlan(),
+		}},
+		Check: resource.ComposeTestCheckFunc(expectKeys(rotations, 0), func(*terraform.State) error {
+			expired, working, err := env.countKeys()
+			t.Logf("quota %d, %d rotations: %d keys listed, %d expired, %d working", quota, rotations, expired+working, expired, working)
+			return err
+		}),
+	})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		// The destroy retires the last key as well.
+		CheckDestroy: func(*terraform.State) error {
+			expired, working, err := env.countKeys()
+			if err == nil && (expired != rotations || working != 2) {
+				err = fmt.Errorf("after destroy: %d expired, %d working; want %d expired and the first and the retired last key working",
+					expired, working, rotations)
+			}
+			return err
+		},
+		Steps: steps,
 	})
 }

@@ -444,7 +444,8 @@ resource "sms_api_key" "test" {
   label = "quota-${count.index}"
 }
 `),
-			ExpectError: errorMatching("Unable to Create API Key", "already holds as many keys", "409 key_quota_exceeded"),
+			ExpectError: errorMatching("Unable to Create API Key", "already holds as many keys that still work as it may: 2 of them",
+				"sms_api_keys data source and expired = false", "409 key_quota_exceeded"),
 		}},
 	})
 }

@@ -108,9 +108,9 @@ func TestAccSlowGatewayAnswerIsAwaited(t *testing.T) {
 // TestAccGatewayTooSlowToConfirm applies a key against a gateway too slow
 // even for the provider's last question: the apply fails with an error
 // that says the creation is unconfirmed and keeps the request, tainted, in
-// state. Once the gateway is quick again, the next apply adopts whatever
-// the request made and replaces it: the account ends with exactly the key
-// in state, and destroy leaves none.
+// state. Once the gateway is quick again, the next plan looks the key up
+// and writes nothing, and the next apply replaces the tainted instance: the
+// account ends with exactly the key in state, and destroy leaves none.
 func TestAccGatewayTooSlowToConfirm(t *testing.T) {
 	t.Parallel()
 	const latency = 8 * time.Second
@@ -138,17 +138,27 @@ func TestAccGatewayTooSlowToConfirm(t *testing.T) {
 		t.Fatalf("the gateway made %d keys for requests whose clients had left, want 0", made)
 	}
 
-	// The next refresh sends the request again, which now makes the key,
-	// and adopts it, tainted; the apply then replaces it with a new key.
+	// The next plan only looks the key up: it finds none, and writes
+	// nothing. The apply replaces the tainted instance with a new key,
+	// making no key only to delete it.
 	s.sb.Server.SetFaults(0, 0)
+	before := s.sb.Server.Stats()
+	plan := s.w.Run("plan", "-input=false", "-no-color")
+	after := s.sb.Server.Stats()
+	if plan.ExitCode != 0 || !strings.Contains(strings.Join(strings.Fields(plan.Output()), " "), "API Key Creation Still Unconfirmed") {
+		t.Errorf("the plan after the unconfirmed create does not say it is still unconfirmed:\n%s", plan)
+	}
+	if writes := after.Total - before.Total - (after.Count(http.MethodGet, "/api_keys", 0) - before.Count(http.MethodGet, "/api_keys", 0)); writes != 0 {
+		t.Errorf("the plan sent %d requests besides the lookup", writes)
+	}
 	apply(s.w)
 	adopted := s.w.State().Managed("sms_api_key")
 	if len(adopted) != 1 || adopted[0].Status != "" {
 		t.Fatalf("state after the next apply holds %+v, want one sound key", adopted)
 	}
 	st := s.sb.Server.Stats()
-	if made, deleted := s.posts(http.StatusCreated), st.Count(http.MethodDelete, "/api_keys/{id}", http.StatusNoContent); made != 2 || deleted != 1 {
-		t.Errorf("the next apply made %d keys and deleted %d, want 2 made (the adopted one and its replacement) and 1 deleted", made, deleted)
+	if made, deleted := s.posts(http.StatusCreated), st.Count(http.MethodDelete, "/api_keys/{id}", 0); made != 1 || deleted != 0 {
+		t.Errorf("the next apply made %d keys and deleted %d, want the one key in state made and none deleted", made, deleted)
 	}
 	s.expectKeys(t, adopted)
 

@@ -43,6 +43,19 @@ func (a *account) sortedKeys() []*apiKey {
 	return keys
 }
 
+// workingKeys counts the keys that have not expired at now: only they count
+// against the quota, so that keys retired on every rotation, which stay
+// listed until they are purged, never fill the account.
+func (a *account) workingKeys(now time.Time) int {
+	n := 0
+	for _, k := range a.keys {
+		if !k.expired(now) {
+			n++
+		}
+	}
+	return n
+}
+
 // liveRecord returns the record at index unless its 24 hours are over.
 func (a *account) liveRecord(index string, now time.Time) (idempotencyRecord, bool) {
 	rec, ok := a.idempotency[index]

@@ -137,7 +137,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.StringVar(&cfg.listen, "listen", defaultListen, "address to listen on; port 0 picks a free port")
 	fs.StringVar(&apiKey, "api-key", "", "the first account's key, 16 to 64 characters of [A-Za-z0-9] (default: a random one)")
 	fs.IntVar(&cfg.opts.Accounts, "accounts", 1, "number of isolated accounts")
-	fs.IntVar(&cfg.opts.KeyQuota, "key-quota", defaultKeyQuota, "keys an account may hold, its first key included")
+	fs.IntVar(&cfg.opts.KeyQuota, "key-quota", defaultKeyQuota, "keys that have not expired an account may hold, its first key included (expired keys do not count)")
 	fs.StringVar(&cfg.opts.DataFile, "data", "", "file to keep the state in across restarts (default: memory only)")
 	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "delay before each request is handled")
 	fs.DurationVar(&cfg.opts.AnswerDelay, "answer-delay", 0, "delay of each answer after its request was handled and saved")

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,7 +94,7 @@ func (c *dataFile) check() error {
 			if err := checkSavedKey(k); err != nil {
 				return fmt.Errorf("account %s: %w", acc.ID, err)
 			}
-			if c.Version == hashesOnlyFileVersion && (k.Sealed != nil || k.LastRevealedAt != nil) {
+			if c.Version == hashesOnlyFileVersion && (k.Sealed != nil || k.LastRevealedAt != nil || k.MadeBy != "") {
 				return fmt.Errorf("account %s: key %s holds fields that version %d did not have", acc.ID, k.ID, hashesOnlyFileVersion)
 			}
 			if keyIDs[k.ID] || hashes[k.KeyHash] {
@@ -131,6 +132,8 @@ func checkSavedKey(k *apiKey) error {
 		return fmt.Errorf("key %s: key_sha256 is malformed", k.ID)
 	case k.CreatedAt.IsZero():
 		return fmt.Errorf("key %s: created_at is missing", k.ID)
+	case k.MadeBy != "" && (len(k.MadeBy) != 2*sha256.Size || strings.Trim(k.MadeBy, "0123456789abcdef") != ""):
+		return fmt.Errorf("key %s: made_by is malformed", k.ID)
 	}
 	if perms, err := checkPermissions(k.Permissions); err != nil || !slices.Equal(perms, k.Permissions) {
 		return fmt.Errorf("key %s: permissions are malformed", k.ID)

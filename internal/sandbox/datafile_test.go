@@ -207,6 +207,7 @@ func TestACorruptDataFileStopsStartUp(t *testing.T) {
 		{"bad key id", strings.Replace(valid, `"id": "ak_`, `"id": "xx_`, 1), &key, "corrupt"},
 		{"unsorted scopes", strings.Replace(valid, `"analytics",`, `"zzz",`, 1), &key, "corrupt"},
 		{"a key in the clear", strings.Replace(valid, `"key_hint"`, `"key": "abc", "key_hint"`, 1), &key, "corrupt"},
+		{"bad made_by", strings.Replace(valid, `"key_hint"`, `"made_by": "not-an-index", "key_hint"`, 1), &key, "corrupt"},
 		{"version 1 with sealed credentials", strings.Replace(valid, `"version": 2`, `"version": 1`, 1), &key, "corrupt"},
 		{"sealed credentials altered", strings.Replace(valid, `"sealed_credentials": "`, `"sealed_credentials": "AAAA`, 1), &key, "does not go with"},
 		{"sealed credentials swapped between keys", swapped, &key, "does not go with"},

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,13 +27,14 @@ type pagingMetadata struct {
 }
 
 func (s *Server) listKeys(c *call) reply {
-	q, err := parseListQuery(c.req.URL.RawQuery)
+	q, err := parseListQuery(c.account.id, c.req.URL.RawQuery)
 	if err != nil {
 		return errorReply(err)
 	}
 	var matching []*apiKey
 	for _, k := range c.account.sortedKeys() {
-		if (q.environment == "" || k.Environment == q.environment) && (q.label == "" || k.Label == q.label) {
+		if (q.environment == "" || k.Environment == q.environment) && (q.label == "" || k.Label == q.label) &&
+			(q.madeBy == "" || k.MadeBy == q.madeBy) {
 			matching = append(matching, k)
 		}
 	}
@@ -56,17 +58,20 @@ type listQuery struct {
 	limit       int
 	environment string // "" for any
 	label       string // "" for any
+	madeBy      string // the index of idempotency_key; "" for any
 }
 
-// parseListQuery reads offset, limit, environment and label; parameters it
-// does not know are ignored, as most HTTP APIs do.
-func parseListQuery(raw string) (listQuery, *apiError) {
+// parseListQuery reads offset, limit, environment, label and
+// idempotency_key; parameters it does not know are ignored, as most HTTP
+// APIs do. The Idempotency-Key is kept only as the index it has in
+// accountID, as everywhere else.
+func parseListQuery(accountID, raw string) (listQuery, *apiError) {
 	q := listQuery{limit: defaultPageLimit}
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return q, validationFailed("", "the query string is malformed")
 	}
-	for _, name := range []string{"offset", "limit", "environment", "label"} {
+	for _, name := range []string{"offset", "limit", "environment", "label", "idempotency_key"} {
 		vals, given := values[name]
 		if !given {
 			continue
@@ -98,6 +103,11 @@ func parseListQuery(raw string) (listQuery, *apiError) {
 				return q, err
 			}
 			q.label = v
+		case "idempotency_key":
+			if !validIdempotencyKey(v) {
+				return q, validationFailed(name, "idempotency_key must be 1 to %d characters long", maxIdempotencyKeyLength)
+			}
+			q.madeBy = idempotencyIndex(accountID, v)
 		}
 	}
 	return q, nil
@@ -115,6 +125,8 @@ func (s *Server) createKey(c *call) reply {
 	fingerprint := req.fingerprint()
 	var slot idempotencySlot
 	if idempotent {
+		// A replay makes no key, so no quota applies to it, even when the
+		// account has filled up since the first answer.
 		slot = newIdempotencySlot(c.account.id, idempotencyKey)
 		if rec, found := c.account.liveRecord(slot.index, c.now); found {
 			return replay(slot, rec, fingerprint, c.key.ID)
@@ -131,14 +143,18 @@ func (s *Server) createKey(c *call) reply {
 	if c.key.Environment == environmentSandbox && spec.environment != environmentSandbox {
 		return errorReply(forbidden("a sandbox key creates only sandbox keys; set environment to sandbox"))
 	}
-	if len(c.account.keys) >= s.quota {
+	if working := c.account.workingKeys(c.now); working >= s.quota {
 		return errorReply(&apiError{status: http.StatusConflict, code: "key_quota_exceeded",
-			message: "the account holds " + strconv.Itoa(s.quota) + " keys already; delete one first"})
+			message: fmt.Sprintf("the account holds %d keys that have not expired and may hold %d; expired keys "+
+				"do not count: delete a key, or let a retired one expire, first", working, s.quota)})
 	}
 
 	k, key, secret, mintErr := s.mintKey(c.account, spec, c.now)
 	if mintErr != nil {
 		return errorReply(internalError("no key could be made; nothing was created"))
+	}
+	if idempotent {
+		k.MadeBy = slot.index
 	}
 	created := s.view(c, k)
 	created.Key, created.Secret = key, secret

@@ -49,12 +49,18 @@ type idempotencySlot struct {
 }
 
 func newIdempotencySlot(accountID, idempotencyKey string) idempotencySlot {
-	index := sha256.Sum256([]byte("sandbox idempotency index\x00" + accountID + "\x00" + idempotencyKey))
 	sealKey := sha256.Sum256([]byte("sandbox idempotency seal\x00" + accountID + "\x00" + idempotencyKey))
 	// AES accepts every 32-byte key and GCM every AES block, so neither fails.
 	block, _ := aes.NewCipher(sealKey[:])
 	aead, _ := cipher.NewGCM(block)
-	return idempotencySlot{index: hex.EncodeToString(index[:]), aead: aead}
+	return idempotencySlot{index: idempotencyIndex(accountID, idempotencyKey), aead: aead}
+}
+
+// idempotencyIndex names an account's Idempotency-Key without giving it
+// away: what a replay record and the key it made are found by.
+func idempotencyIndex(accountID, idempotencyKey string) string {
+	index := sha256.Sum256([]byte("sandbox idempotency index\x00" + accountID + "\x00" + idempotencyKey))
+	return hex.EncodeToString(index[:])
 }
 
 func (slot idempotencySlot) seal(nonce []byte, resp sealedResponse) ([]byte, error) {
@@ -89,8 +95,13 @@ func idempotencyKeyOf(r *http.Request) (string, bool, *apiError) {
 		return "", false, validationFailed(idempotencyHeader, "send the Idempotency-Key header once")
 	}
 	key := values[0]
-	if n := utf8.RuneCountInString(key); !utf8.ValidString(key) || n < 1 || n > maxIdempotencyKeyLength {
+	if !validIdempotencyKey(key) {
 		return "", false, validationFailed(idempotencyHeader, "Idempotency-Key must be 1 to %d characters long", maxIdempotencyKeyLength)
 	}
 	return key, true, nil
+}
+
+func validIdempotencyKey(key string) bool {
+	n := utf8.RuneCountInString(key)
+	return utf8.ValidString(key) && n >= 1 && n <= maxIdempotencyKeyLength
 }

@@ -2,6 +2,8 @@ package sandbox_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -163,5 +165,90 @@ func TestIdempotentReplayOnlyToTheSameKey(t *testing.T) {
 		wantError(t, http.StatusUnprocessableEntity, "idempotency_key_reused", "")
 	if l := e.list(t, rootKey, ""); l.PagingMetadata.Total != 3 {
 		t.Errorf("keys = %d, want 3 (first key, manager, sender)", l.PagingMetadata.Total)
+	}
+}
+
+// A create can be looked up by its Idempotency-Key without repeating it:
+// the listing holds the key it made, never its key or secret, for the
+// key's whole life, and nothing once the key is gone.
+func TestLookingACreateUp(t *testing.T) {
+	t.Parallel()
+	dataFile := filepath.Join(t.TempDir(), "state.json")
+	const body = `{"label":"looked-up","permissions":["balance"]}`
+	var made keyView
+	runSandbox(t, "first run", sandbox.Options{DataFile: dataFile}, func(t *testing.T, e *env) {
+		if l := e.list(t, rootKey, "?idempotency_key=never-sent"); len(l.Data) != 0 || l.PagingMetadata.Total != 0 {
+			t.Errorf("a lookup before any create lists %q, want none", ids(l.Data))
+		}
+		made = e.create(t, rootKey, body, "Idempotency-Key", "lookup-1")
+		e.create(t, rootKey, body, "Idempotency-Key", "lookup-2")
+		e.create(t, rootKey, body)
+		before := e.Server.Stats().Count(http.MethodPost, "/api_keys", 0)
+
+		found := e.request(t, http.MethodGet, "/api_keys?idempotency_key=lookup-1", rootKey, "").want(t, http.StatusOK)
+		var l keyList
+		found.decode(t, &l)
+		if got := ids(l.Data); len(got) != 1 || got[0] != made.ID || l.PagingMetadata.Total != 1 {
+			t.Errorf("the lookup lists %q, want only %s", got, made.ID)
+		}
+		if strings.Contains(string(found.Body), made.Key) || strings.Contains(string(found.Body), made.Secret) ||
+			strings.Contains(string(found.Body), `"key"`) || strings.Contains(string(found.Body), `"secret"`) {
+			t.Errorf("the lookup shows a key or secret: %s", found.Body)
+		}
+		if n := len(e.list(t, rootKey, "?idempotency_key=lookup-1&environment=sandbox").Data); n != 0 {
+			t.Errorf("a lookup filtered to sandbox keys lists %d keys of a live create", n)
+		}
+		if after := e.Server.Stats().Count(http.MethodPost, "/api_keys", 0); after != before {
+			t.Errorf("looking up made %d creates", after-before)
+		}
+		if n := e.list(t, rootKey, "").PagingMetadata.Total; n != 4 {
+			t.Errorf("the account holds %d keys after the lookups, want 4", n)
+		}
+
+		// Past the 24 hours of replays the lookup still finds the key.
+		e.clock.Advance(48 * time.Hour)
+		if got := ids(e.list(t, rootKey, "?idempotency_key=lookup-1").Data); len(got) != 1 || got[0] != made.ID {
+			t.Errorf("two days later the lookup lists %q, want %s", got, made.ID)
+		}
+	})
+	runSandbox(t, "after a restart", sandbox.Options{DataFile: dataFile, APIKeys: []string{rootKey}}, func(t *testing.T, e *env) {
+		if got := ids(e.list(t, rootKey, "?idempotency_key=lookup-1").Data); len(got) != 1 || got[0] != made.ID {
+			t.Errorf("after a restart the lookup lists %q, want %s", got, made.ID)
+		}
+		raw, err := os.ReadFile(dataFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), "lookup-1") {
+			t.Error("the data file holds an Idempotency-Key in the clear")
+		}
+		e.request(t, http.MethodDelete, "/api_keys/"+made.ID, rootKey, "").want(t, http.StatusNoContent)
+		if l := e.list(t, rootKey, "?idempotency_key=lookup-1"); len(l.Data) != 0 {
+			t.Errorf("the lookup of a deleted key's create lists %q, want none", ids(l.Data))
+		}
+	})
+}
+
+// The lookup is per account, and a malformed or repeated idempotency_key
+// is refused like any bad parameter.
+func TestLookingACreateUpIsCheckedAndPerAccount(t *testing.T) {
+	t.Parallel()
+	const otherRoot = "RootKeyOfAccountTwo0123456789"
+	e := newEnv(t, sandbox.Options{Accounts: 2, APIKeys: []string{rootKey, otherRoot}})
+	e.create(t, rootKey, `{"label":"x"}`, "Idempotency-Key", "shared")
+	if n := len(e.list(t, otherRoot, "?idempotency_key=shared").Data); n != 0 {
+		t.Errorf("another account's lookup lists %d keys", n)
+	}
+	for _, query := range []string{
+		"?idempotency_key=",
+		"?idempotency_key=a&idempotency_key=b",
+		"?idempotency_key=" + strings.Repeat("k", 256),
+		"?idempotency_key=%ff",
+	} {
+		e.request(t, http.MethodGet, "/api_keys"+query, rootKey, "").
+			wantError(t, http.StatusUnprocessableEntity, "validation_failed", "idempotency_key")
+	}
+	if n := len(e.list(t, rootKey, "?idempotency_key="+strings.Repeat("k", 255)).Data); n != 0 {
+		t.Errorf("a lookup of 255 characters lists %d keys", n)
 	}
 }

@@ -47,6 +47,11 @@ type apiKey struct {
 	KeyHash        string     `json:"key_sha256"`
 	// Sealed is nil for a key stored by a sandbox that kept only hashes.
 	Sealed []byte `json:"sealed_credentials,omitempty"`
+	// MadeBy is the index of the Idempotency-Key whose create made the key
+	// (see idempotencyIndex), kept for the key's whole life so that a
+	// create can be looked up long after its replay has been forgotten;
+	// "" for a create without one, or one made before it was kept.
+	MadeBy string `json:"made_by,omitempty"`
 }
 
 func hashKey(key string) string {

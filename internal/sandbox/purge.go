@@ -2,8 +2,8 @@ package sandbox
 
 import "time"
 
-// purgeAfter is how long the gateway keeps an expired key (listed, counted
-// against the quota, deletable) before it deletes it.
+// purgeAfter is how long the gateway keeps an expired key (listed,
+// deletable, but no longer counted against the quota) before it deletes it.
 const purgeAfter = 30 * 24 * time.Hour
 
 // notePurge remembers when k is due to be purged, so that requests skip

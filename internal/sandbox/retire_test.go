@@ -171,7 +171,10 @@ func TestExpiredKeysArePurgedAfter30Days(t *testing.T) {
 				if l.PagingMetadata.Total != 3 {
 					t.Fatalf("keys = %q, want the first key and both expired keys", ids(l.Data))
 				}
-				// Expired keys count against the quota until purged.
+				// Kept, but no longer counted against the quota: beside the
+				// first key, two working keys fit, and only a third does not.
+				e.create(t, rootKey, `{"label":"more"}`)
+				e.create(t, rootKey, `{"label":"more"}`)
 				e.request(t, http.MethodPost, "/api_keys", rootKey, `{"label":"more"}`).wantError(t, http.StatusConflict, "key_quota_exceeded", "")
 				return
 			}

@@ -12,6 +12,9 @@ var errRepeatingRandom = errors.New("the random source keeps repeating itself")
 
 // restore takes over the state of a data file that check has accepted,
 // once more refusing it if a sealed key does not open or belongs elsewhere.
+// The quota is not checked here: it limits creates, so an account that
+// holds more working keys than a smaller --key-quota allows keeps them all
+// and is refused new keys until enough have expired or been deleted.
 func (s *Server) restore(content *dataFile) error {
 	for _, saved := range content.Accounts {
 		acc := newAccount(saved.ID)
@@ -35,6 +38,8 @@ func (s *Server) restore(content *dataFile) error {
 
 // openAccounts makes sure there are n accounts (a data file may hold more;
 // they stay) and that each one's first key is known, so it can be printed.
+// A first key made anew is made even in an account at its quota: without
+// it the account could not be used at all.
 func (s *Server) openAccounts(n int, given []string) error {
 	for len(s.accounts) < n {
 		id, err := s.secrets.alphanumeric(accountIDLength)
