@@ -279,6 +279,11 @@ func planValidUntil(plan *apiKeyResourceModel, state apiKeyResourceModel, now ti
 	if plan.ValidUntil.IsUnknown() {
 		return []*replacement{{attribute: at}}
 	}
+	if plan.ValidUntil.IsNull() && state.imported() {
+		// The expiry that the import wrote down, left out of the
+		// configuration: the key keeps it (expires_at says so).
+		return nil
+	}
 	if plan.ValidUntil.IsNull() {
 		return []*replacement{{attribute: at, warning: fmt.Sprintf("The key %s will be replaced by a new one "+
 			"without an expiry because valid_until was removed: the gateway never clears an expiry.", state.ID.ValueString())}}

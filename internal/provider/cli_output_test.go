@@ -179,6 +179,17 @@ variable "recipient" {
 			secret: password,
 			want:   []string{"Credentials In URL"},
 		},
+		"key with a line break in SMS_API_KEY": {
+			vars:   map[string]string{envEndpoint: env.endpoint, envAPIKey: env.apiKey + "\n"},
+			cfg:    "data \"sms_api_keys\" \"all\" {}\n",
+			secret: env.apiKey,
+			want:   []string{"Invalid API Key", "SMS_API_KEY environment variable"},
+		},
+		"key with a line break written in the provider block": {
+			cfg:    fmt.Sprintf("provider \"sms\" {\n  api_key = %q\n}\n\ndata \"sms_api_keys\" \"all\" {}\n", env.apiKey+"\n"),
+			secret: env.apiKey,
+			want:   []string{"Invalid API Key", "taken from api_key"},
+		},
 		"password in SMS_ENDPOINT": {
 			vars:   map[string]string{envEndpoint: withPassword, envAPIKey: env.apiKey},
 			cfg:    "data \"sms_api_keys\" \"all\" {}\n",

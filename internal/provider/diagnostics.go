@@ -57,14 +57,14 @@ func remedy(err error, data *providerData) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Terraform's time for this operation ran out before the gateway answered."
 	case errors.Is(err, client.ErrUnknownHost):
-		return "The endpoint's host name does not exist. Check endpoint in the provider block (or " + envEndpoint +
-			") for a typo; it is the API's base URL, such as " + client.DefaultEndpoint + "."
+		return "The endpoint's host name does not exist. Check " + data.endpointSetting() + " for a typo; it " +
+			"is the API's base URL, such as " + client.DefaultEndpoint + "."
 	case errors.Is(err, client.ErrCertificate):
 		return "The endpoint's TLS certificate does not verify, so the provider did not send its key there. " +
 			"Check that endpoint names the gateway itself, and not a host or proxy that presents another certificate."
 	case errors.Is(err, client.ErrProtocol):
 		return "The endpoint does not speak the protocol its URL names. Check http:// against https:// in " +
-			"endpoint (or " + envEndpoint + ")."
+			data.endpointSetting() + "."
 	case errors.Is(err, client.ErrTimeout):
 		return fmt.Sprintf("The gateway did not answer within request_timeout (%s), %d retries included. "+
 			"Raise request_timeout or max_retries in the provider block, or check that the endpoint is "+
@@ -75,8 +75,8 @@ func remedy(err error, data *providerData) string {
 	case errors.As(err, &quota):
 		return quota.remedy()
 	case !errors.As(err, &apiErr):
-		return "The gateway could not be reached. Check the endpoint setting (or " + envEndpoint +
-			") and the network, then try again."
+		return "The gateway could not be reached. Check " + data.endpointSetting() + " and the network, " +
+			"then try again."
 	}
 	return statusRemedy(apiErr, data)
 }
@@ -85,7 +85,7 @@ func statusRemedy(apiErr *client.APIError, data *providerData) string {
 	switch {
 	case apiErr.StatusCode == http.StatusUnauthorized:
 		return "The gateway did not accept the provider's API key: it is unknown, deleted or expired. " +
-			"Check api_key in the provider block or the " + envAPIKey + " environment variable."
+			"Check " + data.apiKeySetting() + "."
 	case apiErr.Code == "reveal_disabled":
 		return "The account has turned reading keys again off (a security setting in the gateway's web " +
 			"app), so the gateway shows a key only when it is created."
@@ -93,9 +93,11 @@ func statusRemedy(apiErr *client.APIError, data *providerData) string {
 		return "The provider's API key may not do this. Managing keys needs the api_keys scope, a key can " +
 			"grant only scopes that it holds itself, a sandbox key can create only sandbox keys, and a key " +
 			"can read only keys with no more scopes than its own. Use a key with more rights, or ask for less."
-	case apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "not_found":
-		return "The endpoint has no such path, so it is probably not the gateway's API. Check that endpoint " +
-			"(or " + envEndpoint + ") is the API's base URL, such as " + client.DefaultEndpoint + "."
+	case apiErr.StatusCode == http.StatusMethodNotAllowed,
+		apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "not_found":
+		return fmt.Sprintf("The gateway has no such resource there, so the endpoint is probably wrong. Check %s: "+
+			"it must be the API's base URL, of the form https://HOST/api, such as %s.",
+			data.endpointSetting(), client.DefaultEndpoint)
 	case apiErr.StatusCode == http.StatusNotFound:
 		return "The key does not exist in this account: it was deleted, or the id belongs to another account."
 	case apiErr.Code == codeKeyQuotaExceeded:
@@ -142,4 +144,29 @@ func (e *quotaError) remedy() string {
 	}
 	return fmt.Sprintf("The account already holds as many keys that still work as it may: %d of them. %s",
 		e.working, quotaAdvice)
+}
+
+// apiKeySetting names where the provider's key came from.
+func (d *providerData) apiKeySetting() string {
+	if d == nil || d.apiKeySource == "" {
+		return "api_key in the provider block, or the " + envAPIKey + " environment variable"
+	}
+	if d.apiKeySource == "api_key" {
+		return "api_key in the provider block"
+	}
+	return sourceName(d.apiKeySource)
+}
+
+// endpointSetting names the endpoint the provider called and where it came
+// from. A URL with user info never gets this far.
+func (d *providerData) endpointSetting() string {
+	switch {
+	case d == nil || d.endpoint == "":
+		return "endpoint in the provider block (or " + envEndpoint + ")"
+	case d.endpointSource == "":
+		return fmt.Sprintf("the default endpoint %q", d.endpoint)
+	case d.endpointSource == "endpoint":
+		return fmt.Sprintf("endpoint %q in the provider block", d.endpoint)
+	}
+	return fmt.Sprintf("%s, %q", sourceName(d.endpointSource), d.endpoint)
 }

@@ -4,15 +4,17 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -41,6 +43,7 @@ const (
 var (
 	_ provider.Provider                       = (*smsProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*smsProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*smsProvider)(nil)
 )
 
 // options holds what the provider takes from its surroundings, so that tests
@@ -68,10 +71,11 @@ type smsProvider struct {
 }
 
 type providerModel struct {
-	APIKey         types.String `tfsdk:"api_key"`
-	Endpoint       types.String `tfsdk:"endpoint"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	APIKey            types.String `tfsdk:"api_key"`
+	Endpoint          types.String `tfsdk:"endpoint"`
+	AllowInsecureHTTP types.Bool   `tfsdk:"allow_insecure_http"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
 }
 
 func (p *smsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -90,16 +94,24 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					envAPIKeySeven + "`; an empty string is an error rather than a fall back to them.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), apiKeyCharacters()},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the gateway's API, an `http` or `https` URL with a host and " +
-					"without user name, password, query or fragment. Defaults to the `" + envEndpoint + "` environment variable, then to `" +
-					client.DefaultEndpoint + "`. " +
-					"Point it at the local sandbox (`terraform-provider-sms sandbox`) to try the provider " +
-					"without an account.",
+				MarkdownDescription: "Base URL of the gateway's API, of the form `https://HOST/api`, with no user " +
+					"name, password, query or fragment; the provider appends the paths of the resources itself. Defaults to the `" +
+					envEndpoint + "` environment variable, then to `" + client.DefaultEndpoint + "`. Plain " +
+					"`http://` is accepted only for a host on this machine's loopback (`localhost`, `127.0.0.1`, " +
+					"`::1`), such as the local sandbox (`terraform-provider-sms sandbox`), which lets you try the " +
+					"provider without an account; see `allow_insecure_http`.",
 				Optional:   true,
-				Validators: []validator.String{httpURL()},
+				Validators: []validator.String{endpointURL()},
+			},
+			"allow_insecure_http": schema.BoolAttribute{
+				MarkdownDescription: "Set to `true` to send the API key in clear text over plain `http://` to " +
+					"an endpoint that is not on this machine's loopback, such as a sandbox on another test host. " +
+					"Anyone on the network between can read the key and use it, so every plan warns while it is " +
+					"in effect. Defaults to `false`: such an endpoint is refused before any request.",
+				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error, a network "+
@@ -121,6 +133,31 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
+// ValidateConfig refuses, at plan and before any request, an endpoint
+// that would carry the key across the network in clear text. An endpoint
+// from SMS_ENDPOINT is checked by Configure, which sees the environment.
+func (p *smsProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var endpoint types.String
+	var allowInsecure types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("endpoint"), &endpoint)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("allow_insecure_http"), &allowInsecure)...)
+	if resp.Diagnostics.HasError() || !isKnown(endpoint) || allowInsecure.IsUnknown() || allowInsecure.ValueBool() {
+		return
+	}
+	if _, err := checkEndpoint(endpoint.ValueString()); err == nil && sendsKeyInClear(endpoint.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Insecure Endpoint",
+			insecureEndpointDetail("endpoint", endpoint.ValueString()))
+	}
+}
+
+func insecureEndpointDetail(source, endpoint string) string {
+	return fmt.Sprintf("%s (%q) uses plain http:// to a host that is not this machine's loopback, so every "+
+		"request would carry the API key across the network in clear text. Use https://, such as %q; plain "+
+		"http:// is for the local sandbox on localhost, 127.0.0.1 or ::1. If this is a test gateway and you "+
+		"accept that the key can be read on the way, set allow_insecure_http = true in the provider block.",
+		source, endpoint, httpsForm(endpoint))
+}
+
 func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -136,37 +173,26 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	// A value that depends on a resource not yet created is unknown during
 	// plan. Plans that need no API call still work; any that does says why
 	// it cannot run (see providerData.requireClient).
-	if config.APIKey.IsUnknown() || config.Endpoint.IsUnknown() ||
+	if config.APIKey.IsUnknown() || config.Endpoint.IsUnknown() || config.AllowInsecureHTTP.IsUnknown() ||
 		config.MaxRetries.IsUnknown() || config.RequestTimeout.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration holds unknown values; API calls wait for apply")
 		return
 	}
 
-	apiKey := firstSet(config.APIKey.ValueString(), p.opts.getenv(envAPIKey), p.opts.getenv(envAPIKeySeven))
-	if apiKey == "" {
+	apiKey, keySource := p.apiKey(config.APIKey)
+	switch {
+	case apiKey == "":
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API Key",
 			"The provider needs a key of the gateway that holds the api_keys scope. Set api_key in the "+
 				"provider block, or the "+envAPIKey+" (or "+envAPIKeySeven+") environment variable.")
+	case hasSpaceOrControl(apiKey):
+		// Without an attribute path and without the key: Terraform would
+		// print the configuration line that holds it.
+		resp.Diagnostics.AddError("Invalid API Key", invalidAPIKeyDetail(keySource))
 	}
 
-	endpoint := config.Endpoint.ValueString()
-	endpointSource := "endpoint"
-	if endpoint == "" {
-		endpoint, endpointSource = p.opts.getenv(envEndpoint), "the "+envEndpoint+" environment variable"
-	}
-	if endpoint == "" {
-		endpoint = client.DefaultEndpoint
-	}
-	if shown, err := checkHTTPURL(endpoint); err != nil {
-		detail := fmt.Sprintf("The endpoint taken from %s, %s, %s. Set it to the gateway's base URL, such as %q.",
-			endpointSource, shown, err, client.DefaultEndpoint)
-		if errors.Is(err, errUserInfo) {
-			// No attribute path: Terraform would print the value it came from.
-			resp.Diagnostics.AddError("Invalid Endpoint", detail)
-		} else {
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint", detail)
-		}
-	}
+	endpoint, endpointSource := p.endpoint(config.Endpoint)
+	resp.Diagnostics.Append(checkConfiguredEndpoint(endpoint, endpointSource, config.AllowInsecureHTTP.ValueBool())...)
 
 	maxRetries := int64(defaultRetries)
 	if !config.MaxRetries.IsNull() {
@@ -191,13 +217,89 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Log:            httpLogger(apiKey),
 	})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Provider Configuration",
+		resp.Diagnostics.AddError("Invalid Provider Configuration",
 			"The gateway client could not be set up: "+err.Error())
 		return
 	}
 	data.client = c
 	data.requestTimeout = timeout
 	data.maxRetries = int(maxRetries)
+	data.endpoint = endpoint
+	data.endpointSource = endpointSource
+	data.apiKeySource = keySource
+}
+
+// apiKey returns the provider's key and the name of the setting it came
+// from, for messages that must point there without repeating the key.
+func (p *smsProvider) apiKey(configured types.String) (key, source string) {
+	if v := configured.ValueString(); v != "" {
+		return v, "api_key"
+	}
+	for _, name := range []string{envAPIKey, envAPIKeySeven} {
+		if v := p.opts.getenv(name); v != "" {
+			return v, name
+		}
+	}
+	return "", ""
+}
+
+// endpoint returns the gateway's base URL and the setting it came from, ""
+// for the default.
+func (p *smsProvider) endpoint(configured types.String) (endpoint, source string) {
+	if v := configured.ValueString(); v != "" {
+		return v, "endpoint"
+	}
+	if v := p.opts.getenv(envEndpoint); v != "" {
+		return v, envEndpoint
+	}
+	return client.DefaultEndpoint, ""
+}
+
+// checkConfiguredEndpoint applies the endpoint's rules once its value and
+// source are known: the schema's validators never see SMS_ENDPOINT, nor a
+// value that was unknown at validation.
+func checkConfiguredEndpoint(endpoint, source string, allowInsecure bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if source == "" {
+		return diags
+	}
+	// An attribute path would make Terraform point at the provider block
+	// for a value from the environment, and print a password in a URL.
+	shown, err := checkEndpoint(endpoint)
+	switch {
+	case err != nil:
+		diags.AddError("Invalid Endpoint", fmt.Sprintf("The endpoint taken from %s, %s, %s. %s",
+			sourceName(source), shown, err, endpointRemedy(err)))
+	case !sendsKeyInClear(endpoint):
+	case !allowInsecure:
+		diags.AddError("Insecure Endpoint", insecureEndpointDetail(sourceName(source), endpoint))
+	default:
+		diags.AddWarning("Insecure Endpoint Allowed",
+			fmt.Sprintf("allow_insecure_http is set, so the provider sends its API key in clear text over plain "+
+				"http:// to %q (from %s). Anyone on the network between can read the key and use it. Use "+
+				"https:// (%q) once the gateway offers it, and remove allow_insecure_http.",
+				endpoint, sourceName(source), httpsForm(endpoint)))
+	}
+	return diags
+}
+
+// sourceName names a setting in a sentence: the attribute as it is, an
+// environment variable as one.
+func sourceName(source string) string {
+	if strings.ToUpper(source) == source {
+		return "the " + source + " environment variable"
+	}
+	return source
+}
+
+func invalidAPIKeyDetail(source string) string {
+	return fmt.Sprintf("The API key taken from %s has white space or a control character in it, such as a "+
+		"line break at its end. The gateway's keys are letters and digits only: remove the rest from %s.",
+		sourceName(source), source)
+}
+
+func hasSpaceOrControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
 }
 
 // httpLogger sends the client's request log to Terraform's provider log
@@ -230,13 +332,4 @@ func (p *smsProvider) EphemeralResources(context.Context) []func() ephemeral.Eph
 		newAPIKeyEphemeralResource,
 		newAPIKeyCredentialsEphemeralResource,
 	}
-}
-
-func firstSet(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -17,6 +17,12 @@ type providerData struct {
 	clock          clock.Clock
 	requestTimeout time.Duration
 	maxRetries     int
+	// endpoint and the names of the settings that the endpoint and the
+	// API key came from ("" for the default endpoint), for messages that
+	// point at the setting to change.
+	endpoint       string
+	endpointSource string
+	apiKeySource   string
 }
 
 // providerDataFrom checks the value Terraform passed to a resource's or data

@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,10 +104,23 @@ func (e *testEnv) factoriesWithEnv(vars map[string]string) map[string]func() (tf
 // providerServer is the provider as the test's factories serve it, its
 // calls that must not write watched.
 func (e *testEnv) providerServer(vars map[string]string) func() tfprotov6.ProviderServer {
+	return e.providerServerWith(vars, nil)
+}
+
+// providerServerWith is providerServer sending its requests through
+// transport (nil: straight to the gateway), still watched for writes.
+func (e *testEnv) providerServerWith(vars map[string]string, transport http.RoundTripper) func() tfprotov6.ProviderServer {
+	var watched http.RoundTripper = e.writes
+	if transport != nil {
+		watched = roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			e.writes.note(req)
+			return transport.RoundTrip(req)
+		})
+	}
 	server := providerserver.NewProtocol6(newWithOptions("test", options{
 		clock:      e.clock,
 		getenv:     func(name string) string { return vars[name] },
-		httpClient: &http.Client{Transport: e.writes},
+		httpClient: &http.Client{Transport: watched},
 	})())
 	return func() tfprotov6.ProviderServer { return readOnlyGuard{ProviderServer: server()} }
 }
@@ -121,11 +137,17 @@ func (e *testEnv) cli(t *testing.T) *clitest.Workdir {
 // cliWithEnv is cli with the provider's environment variables given.
 func (e *testEnv) cliWithEnv(t *testing.T, vars map[string]string) *clitest.Workdir {
 	t.Helper()
+	return e.cliWithServer(t, e.providerServer(vars))
+}
+
+// cliWithServer is cli with the provider served as given.
+func (e *testEnv) cliWithServer(t *testing.T, server func() tfprotov6.ProviderServer) *clitest.Workdir {
+	t.Helper()
 	cli := clitest.CLIPath()
 	if os.Getenv("TF_ACC") == "" || cli == "" {
 		t.Skip("acceptance test: needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH, as scripts/testacc sets them")
 	}
-	in := clitest.Reattached(t, clitest.SMSProvider.Source, e.providerServer(vars))
+	in := clitest.Reattached(t, clitest.SMSProvider.Source, server)
 	return clitest.NewWorkdir(t, cli, in, nil)
 }
 
@@ -205,6 +227,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 	cases := map[string]struct {
 		provider string
 		env      map[string]string
+		body     string // what the configuration holds besides the provider block; "" = key
 		want     *regexp.Regexp
 	}{
 		"missing key": {
@@ -233,6 +256,105 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			provider: `provider "sms" { request_timeout = "1h" }`,
 			want:     errorMatching("request_timeout must be a duration", `between 1s and 10m; got "1h"`),
 		},
+		"timeout of half an hour": {
+			provider: `provider "sms" { request_timeout = "30m" }`,
+			want:     errorMatching(`request_timeout must be a duration such as "30s", "90s" or "5m", between 1s and 10m; got "30m"`),
+		},
+		"endpoint plain http to another host": {
+			provider: `provider "sms" { endpoint = "http://gateway.example.com/api" }`,
+			want: errorMatching("Insecure Endpoint", `endpoint ("http://gateway.example.com/api") uses plain http://`,
+				`Use https://, such as "https://gateway.example.com/api"`, "allow_insecure_http = true"),
+		},
+		"endpoint plain http in capitals": {
+			provider: `provider "sms" { endpoint = "HTTP://GATEWAY.EXAMPLE.COM/api" }`,
+			want:     errorMatching("Insecure Endpoint", "uses plain http://"),
+		},
+		"endpoint plain http to a name that starts like loopback": {
+			provider: `provider "sms" { endpoint = "http://127.0.0.1.example.com:8787/api" }`,
+			want:     errorMatching("Insecure Endpoint", "not this machine's loopback"),
+		},
+		"endpoint plain http to localhost with a dot": {
+			provider: `provider "sms" { endpoint = "http://localhost.:8787/api" }`,
+			want:     errorMatching("Insecure Endpoint"),
+		},
+		"endpoint plain http to an address of this network": {
+			provider: `provider "sms" { endpoint = "http://10.0.0.7:8787/api" }`,
+			want:     errorMatching("Insecure Endpoint"),
+		},
+		"endpoint from environment plain http to another host": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: "http://gateway.example.com/api", envAPIKey: env.apiKey},
+			want: errorMatching("Insecure Endpoint", `the SMS_ENDPOINT environment variable ("http://gateway.example.com/api")`,
+				"Use https://"),
+		},
+		"endpoint names the keys resource": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com/api/api_keys" }`,
+			want: errorMatching("Endpoint Names A Resource", `endpoint "https://gateway.example.com/api/api_keys"`,
+				"(/api_keys)", "of the form https://HOST/api"),
+		},
+		"endpoint names one key": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com/api/api_keys/ak_0123456789abcdefghij" }`,
+			want:     errorMatching("Endpoint Names A Resource", "(/api_keys)"),
+		},
+		"endpoint names the balance": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com/api/balance/" }`,
+			want:     errorMatching("Endpoint Names A Resource", "(/balance)"),
+		},
+		"endpoint from environment names the webhooks": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: "https://gateway.example.com/api/hooks", envAPIKey: env.apiKey},
+			want: errorMatching("Invalid Endpoint", "SMS_ENDPOINT environment variable", "(/hooks)",
+				"of the form https://HOST/api"),
+		},
+		"endpoint with a trailing space": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com/api " }`,
+			want:     errorMatching("Invalid URL", "has white space or a line break around it"),
+		},
+		"endpoint from environment with a line break": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: env.endpoint + "\n", envAPIKey: env.apiKey},
+			want:     errorMatching("Invalid Endpoint", "SMS_ENDPOINT environment variable", "has white space or a line break around it"),
+		},
+		"endpoint port out of range": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com:65536/api" }`,
+			want:     errorMatching("Invalid URL", "has the port 65536; a port is a number from 1 to 65535"),
+		},
+		"endpoint with an empty query": {
+			provider: `provider "sms" { endpoint = "https://gateway.example.com/api?" }`,
+			want:     errorMatching("Invalid URL", "carries a query or a fragment"),
+		},
+		"allow_insecure_http not a bool": {
+			provider: `provider "sms" { allow_insecure_http = "yes" }`,
+			want:     errorMatching("allow_insecure_http", "bool"),
+		},
+		"key from SMS_API_KEY with a line break": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: env.endpoint, envAPIKey: env.apiKey + "\n"},
+			want: errorMatching("Invalid API Key", "The API key taken from the SMS_API_KEY environment variable has white space",
+				"remove the rest from SMS_API_KEY"),
+		},
+		"key from SEVEN_API_KEY with a trailing space": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: env.endpoint, envAPIKeySeven: env.apiKey + " "},
+			want:     errorMatching("Invalid API Key", "the SEVEN_API_KEY environment variable"),
+		},
+		"endpoint without /api": {
+			provider: fmt.Sprintf(`provider "sms" { endpoint = %q }`, strings.TrimSuffix(env.endpoint, "/api")),
+			body:     `data "sms_api_keys" "all" {}`,
+			want: errorMatching("so the endpoint is probably wrong. Check endpoint",
+				fmt.Sprintf("%q in the provider block", strings.TrimSuffix(env.endpoint, "/api")), "of the form https://HOST/api"),
+		},
+		"endpoint from environment one level too deep": {
+			provider: `provider "sms" {}`,
+			env:      map[string]string{envEndpoint: env.endpoint + "/v2", envAPIKey: env.apiKey},
+			body:     `data "sms_api_keys" "all" {}`,
+			want: errorMatching("so the endpoint is probably wrong. Check the SMS_ENDPOINT environment variable",
+				env.endpoint+"/v2"),
+		},
+		"key in the provider block with a line break": {
+			provider: `provider "sms" { api_key = "k3yK3yK3yK3yK3yK3y\n" }`,
+			want:     errorMatching("Invalid API Key", "The API key taken from api_key has white space"),
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -241,10 +363,14 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			if tc.env != nil {
 				factories = env.factoriesWithEnv(tc.env)
 			}
+			body := key
+			if tc.body != "" {
+				body = tc.body
+			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
-					Config:      config(tc.provider + "\n\n" + key),
+					Config:      config(tc.provider + "\n\n" + body),
 					PlanOnly:    true,
 					ExpectError: tc.want,
 				}},
@@ -315,5 +441,117 @@ resource "sms_api_key" "test" {
 			},
 			ConfigStateChecks: []statecheck.StateCheck{env.expectKeyWorks()},
 		}},
+	})
+}
+
+// countingTransport counts the requests the provider sends and delivers
+// each to the test's gateway, whatever host its URL names, so that an
+// endpoint on another host can be tried without that host.
+type countingTransport struct {
+	gateway string // host:port
+	sent    atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.sent.Add(1)
+	out := req.Clone(req.Context())
+	out.URL.Scheme, out.URL.Host = "http", c.gateway
+	return http.DefaultTransport.RoundTrip(out)
+}
+
+// An http:// endpoint on another host is refused before the provider
+// sends a single request, however it is given; allow_insecure_http lets
+// it through, and every plan then warns.
+func TestAccProvider_insecureEndpointSendsNothing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
+	gateway, err := url.Parse(env.endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const remote = "http://gateway.example.com/api"
+	list := "data \"sms_api_keys\" \"all\" {}\n"
+	for name, tc := range map[string]struct {
+		vars  map[string]string
+		cfg   string
+		apply bool // the endpoint is unknown at plan
+		want  []string
+	}{
+		"in the provider block": {
+			cfg:  fmt.Sprintf("provider \"sms\" {\n  endpoint = %q\n}\n\n", remote) + list,
+			want: []string{"Error: Insecure Endpoint", `endpoint ("` + remote + `") uses plain http://`},
+		},
+		"from SMS_ENDPOINT": {
+			vars: map[string]string{envEndpoint: remote},
+			cfg:  list,
+			want: []string{"Error: Insecure Endpoint", `the SMS_ENDPOINT environment variable ("` + remote + `")`},
+		},
+		"known only at apply": {
+			cfg: fmt.Sprintf(`
+resource "terraform_data" "gateway" {
+  input = %q
+}
+
+provider "sms" {
+  endpoint = terraform_data.gateway.output
+}
+
+resource "sms_api_key" "test" {
+  label = "never-created"
+}
+`, remote),
+			apply: true,
+			want:  []string{"Error: Insecure Endpoint", `endpoint ("` + remote + `")`},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			transport := &countingTransport{gateway: gateway.Host}
+			vars := map[string]string{envAPIKey: env.apiKey}
+			maps.Copy(vars, tc.vars)
+			w := env.cliWithServer(t, env.providerServerWith(vars, transport))
+			initialized(t, w, config(tc.cfg))
+			args := []string{"plan", "-input=false", "-no-color"}
+			if tc.apply {
+				args = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+			}
+			run := w.Run(args...)
+			if run.ExitCode != 1 {
+				t.Errorf("exit %d, want 1:\n%s", run.ExitCode, run)
+			}
+			expectOutput(t, run, tc.want...)
+			if !tc.apply && tc.vars == nil {
+				// validate configures no provider: the refusal is the schema's.
+				validate := w.Run("validate", "-no-color")
+				if validate.ExitCode != 1 {
+					t.Errorf("validate: exit %d, want 1:\n%s", validate.ExitCode, validate)
+				}
+				expectOutput(t, validate, tc.want...)
+			}
+			if n := transport.sent.Load(); n != 0 {
+				t.Errorf("the provider sent %d requests, want none", n)
+			}
+		})
+	}
+
+	t.Run("allowed", func(t *testing.T) {
+		t.Parallel()
+		transport := &countingTransport{gateway: gateway.Host}
+		w := env.cliWithServer(t, env.providerServerWith(map[string]string{envAPIKey: env.apiKey}, transport))
+		initialized(t, w, config(fmt.Sprintf("provider \"sms\" {\n  endpoint            = %q\n  allow_insecure_http = true\n}\n\n", remote)+list))
+		warning := []string{"Warning: Insecure Endpoint Allowed", `in clear text over plain http:// to "` + remote + `" (from endpoint)`}
+		for range 2 {
+			plan := w.MustRun("plan", "-input=false", "-no-color")
+			expectOutput(t, plan, warning...)
+			if n := strings.Count(plan.Output(), warning[0]); n != 1 {
+				t.Errorf("the plan warns %d times, want once:\n%s", n, plan)
+			}
+		}
+		// The requests counted are the ones refused above: the transport
+		// does deliver what the provider sends.
+		if transport.sent.Load() == 0 {
+			t.Error("the plans sent no request: the count above proves nothing")
+		}
 	})
 }

@@ -70,12 +70,17 @@ func newWriteRecorder() *writeRecorder {
 }
 
 func (w *writeRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	w.note(req)
+	return w.next.RoundTrip(req)
+}
+
+// note records req if it writes while a call that must not write is served.
+func (w *writeRecorder) note(req *http.Request) {
 	if call, ok := req.Context().Value(readOnlyCall{}).(string); ok && req.Method != http.MethodGet {
 		w.mu.Lock()
 		w.writes = append(w.writes, fmt.Sprintf("%s: %s %s", call, req.Method, req.URL.Path))
 		w.mu.Unlock()
 	}
-	return w.next.RoundTrip(req)
 }
 
 func (w *writeRecorder) recorded() []string {

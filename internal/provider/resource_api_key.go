@@ -150,7 +150,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"it earlier while it is still ahead, or setting it on a key without one, changes the key in " +
 					"place; moving it later or removing it replaces the key, since the gateway only brings an " +
 					"expiry forward; so does a value known only at apply. Once it has passed, the key stops " +
-					"working and plans warn about it; only a later `valid_until` (or `valid_for`) gives a new key.",
+					"working and plans warn about it; only a later `valid_until` (or `valid_for`) gives a new key. " +
+					"An import writes the key's expiry here, so that configuration generated for it tells the " +
+					"truth; leaving it out of the configuration of a key just imported keeps the key and its expiry.",
 				CustomType:    timetypes.RFC3339Type{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{sameInstant()},
@@ -626,20 +628,27 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	if r.data != nil && r.data.client != nil {
-		r.explainImportedCredentials(ctx, id, &resp.Diagnostics)
+	if r.data == nil || r.data.client == nil {
+		return
 	}
-}
-
-// explainImportedCredentials says what becomes of an imported key's key and
-// secret. Import cannot see the configuration, and so cannot know whether
-// they must be encrypted: they are read at the next apply, which can.
-func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, id string, diags *diag.Diagnostics) {
 	key, err := r.data.client.GetAPIKey(ctx, id)
 	if err != nil {
 		// Read, which follows, reports a key that cannot be read.
 		return
 	}
+	// The expiry is the one input the gateway keeps that the configuration
+	// written for the key (by hand or by -generate-config-out) must repeat
+	// to leave the key as it is; the others stay null, as their defaults
+	// leave it.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("valid_until"), rfc3339OrNull(key.ValidUntil))...)
+	r.explainImportedCredentials(ctx, key, &resp.Diagnostics)
+}
+
+// explainImportedCredentials says what becomes of an imported key's key and
+// secret. Import cannot see the configuration, and so cannot know whether
+// they must be encrypted: they are read at the next apply, which can.
+func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, key *client.APIKey, diags *diag.Diagnostics) {
+	id := key.ID
 	if key.Revealable {
 		diags.AddWarning("API Key Secret Read At Next Apply",
 			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+

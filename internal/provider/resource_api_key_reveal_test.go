@@ -3,12 +3,16 @@ package provider
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -451,4 +455,73 @@ data "sms_api_key" "itself" {
 			},
 		}},
 	})
+}
+
+// The configuration that -generate-config-out writes for an imported key
+// tells its expiry, and plans to keep the key: no replacement, and after
+// the apply of the import nothing left to change.
+func TestAccAPIKeyResource_generatedConfigTellsTheExpiry(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, sandbox.Options{})
+	expiry := env.clock.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Second)
+	for name, tc := range map[string]struct {
+		validUntil *time.Time
+		written    bool // the configuration is written by hand, without valid_until
+	}{
+		"with an expiry":                      {validUntil: &expiry},
+		"without an expiry":                   {},
+		"written by hand without valid_until": {validUntil: &expiry, written: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			label := testLabel(t)
+			existing := env.existingKey(t, client.CreateAPIKeyInput{Label: label, Permissions: []string{"balance"}, ValidUntil: tc.validUntil})
+			w := env.cli(t)
+			if tc.written {
+				initialized(t, w, apiKeyConfig(label, env.keyEnvironment(), `  permissions = ["balance"]`)+importBlock(existing.ID))
+			} else {
+				initialized(t, w, config(importBlock(existing.ID)))
+				w.MustRun("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+				generated, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := regexp.MustCompile(`(?m)^\s*valid_until\s*=\s*null\s*$`)
+				if tc.validUntil != nil {
+					want = regexp.MustCompile(`(?m)^\s*valid_until\s*=\s*"` + regexp.QuoteMeta(expiry.Format(time.RFC3339)) + `"\s*$`)
+				}
+				if !want.Match(generated) {
+					t.Errorf("the generated configuration does not match %s:\n%s", want, generated)
+				}
+			}
+
+			w.MustRun("plan", "-input=false", "-no-color", "-out=import.tfplan")
+			var plan struct {
+				ResourceChanges []struct {
+					Address string `json:"address"`
+					Change  struct {
+						Actions []string `json:"actions"`
+					} `json:"change"`
+				} `json:"resource_changes"`
+			}
+			if err := json.Unmarshal([]byte(w.MustRun("show", "-json", "import.tfplan").Stdout), &plan); err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.ResourceChanges) != 1 || slices.Contains(plan.ResourceChanges[0].Change.Actions, "delete") ||
+				slices.Contains(plan.ResourceChanges[0].Change.Actions, "create") {
+				t.Errorf("the plan of the import is %+v, want the key kept", plan.ResourceChanges)
+			}
+			w.MustRun("apply", "-input=false", "-no-color", "import.tfplan")
+			inst := w.State().Managed("sms_api_key")[0]
+			if got := inst.Attr("id"); got != existing.ID {
+				t.Errorf("state holds %s, want the imported %s", got, existing.ID)
+			}
+			if tc.validUntil != nil && inst.Attr("expires_at") != expiry.Format(time.RFC3339) {
+				t.Errorf("expires_at = %q, want the key's %s", inst.Attr("expires_at"), expiry.Format(time.RFC3339))
+			}
+			if again := w.Run("plan", "-input=false", "-no-color", "-detailed-exitcode"); again.ExitCode != 0 {
+				t.Errorf("the plan after the import is not empty:\n%s", again)
+			}
+		})
+	}
 }

@@ -1,12 +1,13 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/big"
-	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,47 @@ type durationValidator struct {
 }
 
 func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("a duration such as \"90s\", \"30m\" or \"720h\", between %s and %s",
-		formatDuration(v.lowest), formatDuration(v.highest))
+	quoted := make([]string, 0, 3)
+	for _, example := range v.examples() {
+		quoted = append(quoted, strconv.Quote(example))
+	}
+	such := strings.Join(quoted, " or ")
+	if len(quoted) > 2 {
+		such = strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	}
+	return fmt.Sprintf("a duration such as %s, between %s and %s", such, formatDuration(v.lowest), formatDuration(v.highest))
+}
+
+// durationExamples are what a duration's message may suggest, in the order
+// preferred; only those within the attribute's range are shown.
+var durationExamples = []string{"90s", "30m", "720h", "30s", "5m", "24h", "2h"}
+
+// examples returns up to three suggestions within [lowest, highest],
+// shortest first; the bounds themselves where no example fits.
+func (v durationValidator) examples() []string {
+	type example struct {
+		text     string
+		duration time.Duration
+	}
+	var fit []example
+	for _, text := range durationExamples {
+		d, _ := time.ParseDuration(text)
+		if d >= v.lowest && d <= v.highest && len(fit) < 3 {
+			fit = append(fit, example{text, d})
+		}
+	}
+	if len(fit) == 0 {
+		fit = append(fit, example{formatDuration(v.lowest), v.lowest})
+		if v.highest != v.lowest {
+			fit = append(fit, example{formatDuration(v.highest), v.highest})
+		}
+	}
+	slices.SortFunc(fit, func(a, b example) int { return cmp.Compare(a.duration, b.duration) })
+	texts := make([]string, len(fit))
+	for i, e := range fit {
+		texts[i] = e.text
+	}
+	return texts
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string {
@@ -46,26 +86,28 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	}
 }
 
-// httpURL accepts an absolute http or https URL with a host.
-func httpURL() validator.String {
-	return httpURLValidator{}
+// endpointURL accepts the gateway's base URL (see checkEndpoint). Whether
+// plain http is allowed depends on allow_insecure_http as well, and is
+// checked by the provider's ValidateConfig.
+func endpointURL() validator.String {
+	return endpointURLValidator{}
 }
 
-type httpURLValidator struct{}
+type endpointURLValidator struct{}
 
-func (httpURLValidator) Description(context.Context) string {
-	return "an absolute http or https URL, such as \"https://gateway.example/api\""
+func (endpointURLValidator) Description(context.Context) string {
+	return "the API's base URL, such as \"" + client.DefaultEndpoint + "\""
 }
 
-func (v httpURLValidator) MarkdownDescription(ctx context.Context) string {
+func (v endpointURLValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v httpURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v endpointURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	shown, err := checkHTTPURL(req.ConfigValue.ValueString())
+	shown, err := checkEndpoint(req.ConfigValue.ValueString())
 	switch {
 	case errors.Is(err, errUserInfo):
 		// Without an attribute path, so that Terraform does not print the
@@ -74,34 +116,39 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 			fmt.Sprintf("%s (%s) carries a user name or password. The gateway takes its key from api_key, "+
 				"never from the URL: remove the user info from %s, and change that password if the "+
 				"configuration has been shared.", req.Path, shown, req.Path))
+	case errors.Is(err, errResourcePath):
+		resp.Diagnostics.AddAttributeError(req.Path, "Endpoint Names A Resource",
+			fmt.Sprintf("%s %s %s. %s", req.Path, shown, err, endpointRemedy(err)))
 	case err != nil:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s %s %s; it must be %s.", req.Path, shown, err, v.Description(ctx)))
+			fmt.Sprintf("%s %s %s. %s", req.Path, shown, err, endpointRemedy(err)))
 	}
 }
 
-var errUserInfo = errors.New("carries a user name or password")
+// apiKeyCharacters refuses a provider key with white space or control
+// characters, which no key of the gateway has; most often a line break
+// that came along from a file.
+func apiKeyCharacters() validator.String {
+	return apiKeyCharactersValidator{}
+}
 
-// checkHTTPURL returns how the URL may be shown in a message (quoted, its
-// password redacted, nothing of it when it does not parse) and what is
-// wrong with it.
-func checkHTTPURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not shown)", errors.New("is not a URL")
+type apiKeyCharactersValidator struct{}
+
+func (apiKeyCharactersValidator) Description(context.Context) string {
+	return "a key without white space or control characters"
+}
+
+func (v apiKeyCharactersValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (apiKeyCharactersValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || !hasSpaceOrControl(req.ConfigValue.ValueString()) {
+		return
 	}
-	shown := strconv.Quote(u.Redacted())
-	switch {
-	case u.User != nil:
-		return shown, errUserInfo
-	case u.Scheme != "http" && u.Scheme != "https":
-		return shown, errors.New("does not start with http:// or https://")
-	case u.Host == "":
-		return shown, errors.New("has no host")
-	case u.RawQuery != "" || u.Fragment != "":
-		return shown, errors.New("carries a query or a fragment")
-	}
-	return shown, nil
+	// Without an attribute path and without the key: Terraform would
+	// print the configuration line that holds it.
+	resp.Diagnostics.AddError("Invalid API Key", invalidAPIKeyDetail(req.Path.String()))
 }
 
 // validRegexp accepts a pattern that Go's RE2 engine compiles.

@@ -3,12 +3,17 @@ package provider
 import (
 	"context"
 	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -73,19 +78,37 @@ func TestStringValidators(t *testing.T) {
 		{"duration ok", durationBetween(time.Minute, time.Hour), types.StringValue("30m"), ""},
 		{"duration at lowest", durationBetween(time.Minute, time.Hour), types.StringValue("60s"), ""},
 		{"duration at highest", durationBetween(time.Minute, time.Hour), types.StringValue("1h"), ""},
-		{"duration too short", durationBetween(time.Minute, time.Hour), types.StringValue("59s"), `attr must be a duration such as "90s", "30m" or "720h", between 1m and 1h; got "59s".`},
+		{"duration too short", durationBetween(time.Minute, time.Hour), types.StringValue("59s"), `attr must be a duration such as "90s", "5m" or "30m", between 1m and 1h; got "59s".`},
 		{"duration too long", durationBetween(time.Minute, time.Hour), types.StringValue("61m"), `between 1m and 1h; got "61m"`},
 		{"duration garbage", durationBetween(time.Minute, time.Hour), types.StringValue("1 hour"), `got "1 hour"`},
 		{"duration negative", durationBetween(0, time.Hour), types.StringValue("-1s"), `got "-1s"`},
 		{"duration null", durationBetween(time.Minute, time.Hour), types.StringNull(), ""},
 		{"duration unknown", durationBetween(time.Minute, time.Hour), types.StringUnknown(), ""},
-		{"url https", httpURL(), types.StringValue("https://gateway.example/api"), ""},
-		{"url http with port", httpURL(), types.StringValue("http://127.0.0.1:8787/api"), ""},
-		{"url ftp", httpURL(), types.StringValue("ftp://gateway.example/api"), `attr "ftp://gateway.example/api" does not start with http:// or https://`},
-		{"url no host", httpURL(), types.StringValue("https:///api"), "has no host"},
-		{"url query", httpURL(), types.StringValue("https://gateway.example/api?key=x"), "carries a query or a fragment"},
-		{"url not a url", httpURL(), types.StringValue("http://[::1"), "attr (not shown) is not a URL"},
-		{"url unknown", httpURL(), types.StringUnknown(), ""},
+		{"url https", endpointURL(), types.StringValue("https://gateway.example/api"), ""},
+		{"url http with port", endpointURL(), types.StringValue("http://127.0.0.1:8787/api"), ""},
+		{"url trailing slash", endpointURL(), types.StringValue("https://gateway.example/api/"), ""},
+		{"url upper-case scheme", endpointURL(), types.StringValue("HTTPS://gateway.example/api"), ""},
+		{"url ftp", endpointURL(), types.StringValue("ftp://gateway.example/api"), `attr "ftp://gateway.example/api" does not start with http:// or https://`},
+		{"url no host", endpointURL(), types.StringValue("https:///api"), "has no host"},
+		{"url only a port", endpointURL(), types.StringValue("http://:8787/api"), "has no host"},
+		{"url without slashes", endpointURL(), types.StringValue("https:gateway.example/api"), "has no host"},
+		{"url query", endpointURL(), types.StringValue("https://gateway.example/api?key=x"), "carries a query or a fragment"},
+		{"url empty query", endpointURL(), types.StringValue("https://gateway.example/api?"), "carries a query or a fragment"},
+		{"url empty fragment", endpointURL(), types.StringValue("https://gateway.example/api#"), "carries a query or a fragment"},
+		{"url not a url", endpointURL(), types.StringValue("http://[::1"), "attr (not shown) is not a URL"},
+		{"url leading space", endpointURL(), types.StringValue(" https://gateway.example/api"), `attr "https://gateway.example/api" has white space or a line break around it`},
+		{"url trailing line break", endpointURL(), types.StringValue("https://gateway.example/api\n"), "has white space or a line break around it"},
+		{"url space inside", endpointURL(), types.StringValue("https://gateway.example/my api"), "has white space in it"},
+		{"url port too high", endpointURL(), types.StringValue("https://gateway.example:99999/api"), "has the port 99999; a port is a number from 1 to 65535"},
+		{"url port zero", endpointURL(), types.StringValue("https://gateway.example:0/api"), "has the port 0"},
+		{"url keys resource", endpointURL(), types.StringValue("https://gateway.example/api/api_keys"), `attr "https://gateway.example/api/api_keys" names a resource of the API rather than the API itself (/api_keys). The endpoint is the API's base URL, of the form https://HOST/api`},
+		{"url keys resource slash", endpointURL(), types.StringValue("https://gateway.example/api/api_keys/"), "(/api_keys)"},
+		{"url one key", endpointURL(), types.StringValue("https://gateway.example/api/api_keys/ak_1/credentials"), "(/api_keys)"},
+		{"url balance", endpointURL(), types.StringValue("https://gateway.example/api/balance"), "(/balance)"},
+		{"url sms", endpointURL(), types.StringValue("http://127.0.0.1:8787/api/sms"), "(/sms)"},
+		{"url hooks", endpointURL(), types.StringValue("https://gateway.example/api/hooks//"), "(/hooks)"},
+		{"url sms in the host", endpointURL(), types.StringValue("https://sms.example/api"), ""},
+		{"url unknown", endpointURL(), types.StringUnknown(), ""},
 		{"regexp ok", validRegexp(), types.StringValue("^ci-[0-9]+$"), ""},
 		{"regexp broken", validRegexp(), types.StringValue("(ci"), "attr must be a regular expression in RE2 syntax: error parsing regexp: missing closing )"},
 		{"regexp lookahead", validRegexp(), types.StringValue("(?=x)"), "invalid or unsupported Perl syntax"},
@@ -130,8 +153,14 @@ func TestValidatorsNeverRepeatASecret(t *testing.T) {
 			"is an age identity (a private key); give its public recipient, age1…"},
 		"age identity in lower case": {ageRecipient(), strings.ToLower(identity.String()), strings.ToLower(identity.String()),
 			"is an age identity (a private key)"},
-		"password in the endpoint": {httpURL(), "https://deploy:hunter2@gateway.example/api", "hunter2",
+		"password in the endpoint": {endpointURL(), "https://deploy:hunter2@gateway.example/api", "hunter2",
 			`attr ("https://deploy:xxxxx@gateway.example/api") carries a user name or password`},
+		"password in an endpoint with a line break": {endpointURL(), "https://deploy:hunter2@gateway.example/api\n", "hunter2",
+			"carries a user name or password"},
+		"api key with a line break": {apiKeyCharacters(), "k3yK3yK3y\n", "k3yK3yK3y",
+			"The API key taken from attr has white space or a control character in it"},
+		"api key with a space inside": {apiKeyCharacters(), "k3yK3y k3y", "k3yK3y",
+			"remove the rest from attr"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -144,6 +173,86 @@ func TestValidatorsNeverRepeatASecret(t *testing.T) {
 				t.Errorf("the error repeats the secret: %s", got.detail)
 			}
 		})
+	}
+}
+
+// Every duration attribute's message suggests only values that it accepts:
+// the advice of an error never leads to another error.
+func TestDurationSuggestionsWithinBounds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	found := map[string]bool{}
+	check := func(owner, name string, attribute any) {
+		withValidators, ok := attribute.(interface{ StringValidators() []validator.String })
+		if !ok {
+			return
+		}
+		for _, v := range withValidators.StringValidators() {
+			duration, ok := v.(durationValidator)
+			if !ok {
+				continue
+			}
+			found[owner+"."+name] = true
+			examples := regexp.MustCompile(`such as (.*), between`).FindStringSubmatch(duration.Description(ctx))
+			if examples == nil {
+				t.Errorf("%s.%s: no suggestion in %q", owner, name, duration.Description(ctx))
+				continue
+			}
+			suggested := regexp.MustCompile(`"([^"]*)"`).FindAllStringSubmatch(examples[1], -1)
+			if len(suggested) == 0 {
+				t.Errorf("%s.%s: no suggestion in %q", owner, name, duration.Description(ctx))
+			}
+			for _, s := range suggested {
+				var resp validator.StringResponse
+				duration.ValidateString(ctx, validator.StringRequest{Path: path.Root(name), ConfigValue: types.StringValue(s[1])}, &resp)
+				if resp.Diagnostics.HasError() {
+					t.Errorf("%s.%s suggests %q, which it refuses: %v", owner, name, s[1], resp.Diagnostics)
+				}
+			}
+		}
+	}
+
+	var providerSchema provider.SchemaResponse
+	New("test")().Schema(ctx, provider.SchemaRequest{}, &providerSchema)
+	for name, a := range providerSchema.Schema.Attributes {
+		check("provider", name, a)
+	}
+	var resourceSchema resource.SchemaResponse
+	newAPIKeyResource().Schema(ctx, resource.SchemaRequest{}, &resourceSchema)
+	for name, a := range resourceSchema.Schema.Attributes {
+		check("sms_api_key", name, a)
+	}
+	for _, newEphemeral := range []func() ephemeral.EphemeralResource{newAPIKeyEphemeralResource, newAPIKeyCredentialsEphemeralResource} {
+		var schema ephemeral.SchemaResponse
+		var metadata ephemeral.MetadataResponse
+		e := newEphemeral()
+		e.Metadata(ctx, ephemeral.MetadataRequest{ProviderTypeName: "sms"}, &metadata)
+		e.Schema(ctx, ephemeral.SchemaRequest{}, &schema)
+		for name, a := range schema.Schema.Attributes {
+			check("ephemeral "+metadata.TypeName, name, a)
+		}
+	}
+	for _, newDataSource := range []func() datasource.DataSource{newAPIKeysDataSource, newAPIKeyDataSource} {
+		var schema datasource.SchemaResponse
+		var metadata datasource.MetadataResponse
+		d := newDataSource()
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "sms"}, &metadata)
+		d.Schema(ctx, datasource.SchemaRequest{}, &schema)
+		for name, a := range schema.Schema.Attributes {
+			check("data "+metadata.TypeName, name, a)
+		}
+	}
+	for _, want := range []string{"provider.request_timeout", "sms_api_key.valid_for", "sms_api_key.rotate_before",
+		"sms_api_key.retire_after", "ephemeral sms_api_key.valid_for"} {
+		if !found[want] {
+			t.Errorf("no duration validator found on %s: the test checks less than it claims (found %v)", want, found)
+		}
+	}
+
+	// The bounds themselves, when no example fits between them.
+	narrow := durationBetween(2*time.Second, 3*time.Second)
+	if got, want := narrow.Description(ctx), `a duration such as "2s" or "3s", between 2s and 3s`; got != want {
+		t.Errorf("narrow range: %q, want %q", got, want)
 	}
 }
 
