@@ -1,5 +1,6 @@
-// Package client speaks the gateway's key-management API: one request path
-// that authenticates, retries and decodes errors, and typed methods on top.
+// Package client speaks the gateway's key-management API and seven.io's
+// webhook API (/hooks): one request path that authenticates, retries and
+// decodes errors, and typed methods on top.
 package client
 
 import (
@@ -85,6 +86,11 @@ type Client struct {
 	rateLimitWait  time.Duration
 	now            func() time.Time
 
+	// hookCreates lets one hook create at a time through, so that a create
+	// whose answer was lost can tell its own hook from a sibling's (see
+	// CreateHook).
+	hookCreates chan struct{}
+
 	// rand.Rand is not safe for concurrent use, so every draw holds randMu.
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -130,6 +136,7 @@ func New(cfg Config) (*Client, error) {
 		rateLimitWait:  cmp.Or(cfg.RateLimitWait, DefaultRateLimitWait),
 		now:            time.Now,
 		rand:           cfg.Rand,
+		hookCreates:    make(chan struct{}, 1),
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		return nil, fmt.Errorf("retry wait max (%s) must not be below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)

@@ -30,14 +30,29 @@ const (
 // out (nil: ignored), any other status into an *APIError. It never panics
 // on what a server sends.
 func decodeResponse(method, path string, resp *http.Response, limit int, out any) error {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
+	body, tooLarge, err := readAnswer(method, path, resp, limit)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, &networkError{op: "reading the response", err: err})
+		return err
 	}
-	var tooLarge string
+	return decodeBody(method, path, resp, body, tooLarge, out)
+}
+
+// readAnswer reads at most limit bytes of an answer's body; tooLarge says
+// when there was more.
+func readAnswer(method, path string, resp *http.Response, limit int) (body []byte, tooLarge string, err error) {
+	body, err = io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: %w", method, path, &networkError{op: "reading the response", err: err})
+	}
 	if len(body) > limit {
 		tooLarge = "larger than " + byteSize(limit)
 	}
+	return body, tooLarge, nil
+}
+
+// decodeBody judges an answer whose body has been read: a 2xx into out (nil:
+// ignored), any other status into an *APIError.
+func decodeBody(method, path string, resp *http.Response, body []byte, tooLarge string, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return errorFromResponse(method, path, resp.StatusCode, resp.Header, body, tooLarge)
 	}

@@ -19,6 +19,8 @@ type APIError struct {
 
 	// retryAfter is the raw Retry-After header, kept for the rate-limit wait.
 	retryAfter string
+	// refused marks seven.io's "success": false answer (see ErrRefused).
+	refused bool
 }
 
 func (e *APIError) Error() string {
@@ -56,7 +58,7 @@ var ErrTimeout = errors.New("request timed out")
 // key all the same: an attempt was sent whole and then went unanswered,
 // failed on the gateway's side or was abandoned, and no later answer said
 // what became of it. Sending the same CreateRequest again tells.
-var ErrOutcomeUnknown = errors.New("the gateway may have created the key")
+var ErrOutcomeUnknown = errors.New("the gateway may have created it")
 
 // Causes that no retry can cure; they end a call at once.
 var (

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -39,6 +40,8 @@ func newFakeGateway(t *testing.T, handle func(w http.ResponseWriter, r *http.Req
 		if err != nil {
 			t.Errorf("reading the request body: %v", err)
 		}
+		// Handed on, so that a handler can read the body too.
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		g.mu.Lock()
 		g.seen = append(g.seen, seen{method: r.Method, path: r.URL.EscapedPath(), query: r.URL.RawQuery, header: r.Header.Clone(), body: body})
 		n := len(g.seen)

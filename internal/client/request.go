@@ -28,6 +28,17 @@ type request struct {
 	idempotencyKey string // "": none
 	// untimed attempts are bounded by the caller's context alone.
 	untimed bool
+	// form sends body as a form (application/x-www-form-urlencoded)
+	// rather than JSON.
+	form bool
+	// seven marks a call of seven.io's own API (/hooks), which answers
+	// errors in its own way (see decodeSevenResponse).
+	seven bool
+	// lookup, set on a create that carries no Idempotency-Key, tells after
+	// an attempt that may have taken effect whether it did: found means it
+	// did, and lookup keeps what it found for the caller; otherwise nothing
+	// was made and the create may be sent again.
+	lookup func(ctx context.Context) (found bool, err error)
 }
 
 // where is the path as logs and errors show it.
@@ -40,9 +51,10 @@ func (r request) where() string {
 
 // retryable tells whether sending req twice is harmless: every method of the
 // contract but POST is idempotent, and a POST is when the server can match
-// the repeat to the first by its Idempotency-Key.
+// the repeat to the first by its Idempotency-Key, or when the caller can
+// find out whether an attempt took effect before the next one goes.
 func (r request) retryable() bool {
-	return r.method != http.MethodPost || r.idempotencyKey != ""
+	return r.method != http.MethodPost || r.idempotencyKey != "" || r.lookup != nil
 }
 
 // answer is what a caller needs to describe a 2xx answer that decoded but
@@ -98,6 +110,18 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 			rateLimitSpent += wait
 			reason = "rate limited"
 		} else {
+			if uncertain && req.lookup != nil {
+				// Asked before any retry, and before giving up, so that a
+				// create that did take effect is never sent twice nor lost.
+				found, lookupErr := req.lookup(ctx)
+				switch {
+				case lookupErr != nil:
+					return answer{}, fail(fmt.Errorf("%w; looking for what it made: %w", err, lookupErr))
+				case found:
+					return answer{}, nil
+				}
+				uncertain = false
+			}
 			reason = transientReason(err)
 			if reason == "" || !req.retryable() || retries >= c.maxRetries {
 				return answer{}, fail(err)
@@ -201,7 +225,11 @@ func (c *Client) attempt(ctx context.Context, req request, attempt int, out any)
 	resp, err := c.httpClient.Do(httpReq)
 	if err == nil {
 		status, requestID = resp.StatusCode, sanitize(resp.Header.Get("X-Request-Id"), tokenRunes)
-		err = decodeResponse(req.method, req.where(), resp, maxBodyBytes, out)
+		if req.seven {
+			err = decodeSevenResponse(req.method, req.where(), resp, maxBodyBytes, out)
+		} else {
+			err = decodeResponse(req.method, req.where(), resp, maxBodyBytes, out)
+		}
 		resp.Body.Close()
 	} else {
 		err = fmt.Errorf("%s %s: %w", req.method, req.where(), sendError(err))
@@ -263,7 +291,10 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request) (*http.Request
 	httpReq.Header.Set("X-Api-Key", c.apiKey)
 	httpReq.Header.Set("User-Agent", c.userAgent)
 	httpReq.Header.Set("Accept", "application/json")
-	if req.body != nil {
+	switch {
+	case req.body != nil && req.form:
+		httpReq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	case req.body != nil:
 		httpReq.Header.Set("Content-Type", "application/json")
 	}
 	if req.idempotencyKey != "" {

@@ -83,7 +83,12 @@ func remedy(err error, data *providerData) string {
 
 func statusRemedy(apiErr *client.APIError, data *providerData) string {
 	switch {
-	case apiErr.StatusCode == http.StatusUnauthorized:
+	case errors.Is(apiErr, client.ErrMissingScope):
+		return "The provider's API key may not use this endpoint: webhooks need a key with the hooks scope. " +
+			"Use such a key in api_key (or " + envAPIKey + ")."
+	case errors.Is(apiErr, client.ErrRefused):
+		return "The gateway refused the request; its reason follows. Correct the configuration and apply again."
+	case apiErr.StatusCode == http.StatusUnauthorized, errors.Is(apiErr, client.ErrUnknownKey):
 		return "The gateway did not accept the provider's API key: it is unknown, deleted or expired. " +
 			"Check " + data.apiKeySetting() + "."
 	case apiErr.Code == "reveal_disabled":

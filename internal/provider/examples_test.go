@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -31,8 +32,9 @@ var exampleKeyID = regexp.MustCompile(`"ak_[A-Za-z0-9]{20}"`)
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		files []string
-		since *tfversion.TerraformVersionCheck
+		files     []string
+		since     *tfversion.TerraformVersionCheck
+		variables tfconfig.Variables
 	}{
 		{files: []string{"provider/provider.tf"}},
 		{files: []string{"resources/sms_api_key/resource.tf"}},
@@ -42,6 +44,10 @@ func TestAccExamples(t *testing.T) {
 		{files: []string{"data-sources/sms_api_key/data-source.tf"}},
 		{files: []string{"ephemeral-resources/sms_api_key/ephemeral-resource.tf"}, since: &skipBelow1_10},
 		{files: []string{"ephemeral-resources/sms_api_key_credentials/ephemeral-resource.tf"}, since: &skipBelow1_10},
+		{files: []string{"resources/sms_webhook/resource.tf"}, variables: tfconfig.Variables{
+			"receiver_token": tfconfig.StringVariable("receiverToken0123456789"),
+		}},
+		{files: []string{"data-sources/sms_webhooks/data-source.tf"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.files, "+"), func(t *testing.T) {
@@ -68,9 +74,10 @@ func TestAccExamples(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories(),
 				CheckDestroy:             env.checkDestroyedOrRetired,
 				Steps: []resource.TestStep{
-					{Config: cfg},
+					{Config: cfg, ConfigVariables: tt.variables},
 					{
 						Config:           cfg,
+						ConfigVariables:  tt.variables,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					},
 				},

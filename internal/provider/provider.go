@@ -317,6 +317,7 @@ func httpLogger(apiKey string) func(ctx context.Context, msg string, fields map[
 func (p *smsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newAPIKeyResource,
+		newWebhookResource,
 	}
 }
 
@@ -324,6 +325,7 @@ func (p *smsProvider) DataSources(context.Context) []func() datasource.DataSourc
 	return []func() datasource.DataSource{
 		newAPIKeysDataSource,
 		newAPIKeyDataSource,
+		newWebhooksDataSource,
 	}
 }
 

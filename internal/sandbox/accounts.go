@@ -22,6 +22,10 @@ type account struct {
 	// idempotency maps a record index (derived from the Idempotency-Key) to
 	// the sealed first response of a create.
 	idempotency map[string]idempotencyRecord
+	// hooks are the account's webhooks in the order they were made.
+	hooks []*hook
+	// signingKey signs the account's webhook events.
+	signingKey string
 }
 
 func newAccount(id string) *account {

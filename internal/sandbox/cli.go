@@ -41,10 +41,12 @@ type cliConfig struct {
 
 // Main runs `terraform-provider-sms sandbox [flags]` until ctx is cancelled
 // and returns the exit status. It prints SMS_ENDPOINT and SMS_API_KEY lines
-// (and SMS_API_KEY_2, … for further accounts) on stdout and nothing else,
-// and then closes stdout where it can: a shell's command substitution
-// returns once the settings are printed, while the sandbox goes on serving.
-// stderr gets one line per request.
+// (and SMS_API_KEY_2, … for further accounts), then the webhook signing
+// keys as SMS_SIGNING_KEY (SMS_SIGNING_KEY_2, …) on stdout and nothing
+// else, and then closes stdout where it can: a shell's command
+// substitution returns once the settings are printed, while the sandbox
+// goes on serving. stderr gets one line per request and per webhook
+// delivery attempt.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -70,7 +72,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if reachableFromNetwork(ln.Addr()) {
 		fmt.Fprintf(stderr, "sandbox: warning: listening on %s (bound to %s), which other machines can reach; the sandbox has no TLS and prints its keys, so listen on a loopback address such as 127.0.0.1 unless you mean to share it\n", cfg.listen, ln.Addr())
 	}
-	printSettings(stdout, cfg.export, "http://"+reachableAddr(ln.Addr())+apiPrefix, srv.APIKeys())
+	printSettings(stdout, cfg.export, "http://"+reachableAddr(ln.Addr())+apiPrefix, srv.APIKeys(), srv.SigningKeys())
 	if closer, ok := stdout.(io.Closer); ok {
 		_ = closer.Close()
 	}
@@ -107,7 +109,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // export, as shell commands that also name the process to stop. Endpoint
 // and keys hold no character that a shell would read specially, but the
 // values are quoted anyway.
-func printSettings(w io.Writer, export bool, endpoint string, keys []string) {
+func printSettings(w io.Writer, export bool, endpoint string, apiKeys, signingKeys []string) {
 	line := func(name, value string) {
 		if export {
 			fmt.Fprintf(w, "export %s='%s'\n", name, value)
@@ -115,14 +117,19 @@ func printSettings(w io.Writer, export bool, endpoint string, keys []string) {
 			fmt.Fprintf(w, "%s=%s\n", name, value)
 		}
 	}
-	line("SMS_ENDPOINT", endpoint)
-	for i, key := range keys {
-		name := "SMS_API_KEY"
-		if i > 0 {
-			name += "_" + strconv.Itoa(i+1)
+	// One line per account: NAME for the first, NAME_2 and on for the others.
+	numbered := func(name string, values []string) {
+		for i, value := range values {
+			if i > 0 {
+				line(name+"_"+strconv.Itoa(i+1), value)
+			} else {
+				line(name, value)
+			}
 		}
-		line(name, key)
 	}
+	line("SMS_ENDPOINT", endpoint)
+	numbered("SMS_API_KEY", apiKeys)
+	numbered("SMS_SIGNING_KEY", signingKeys)
 	if export {
 		line("SMS_SANDBOX_PID", strconv.Itoa(os.Getpid()))
 	}
@@ -130,7 +137,7 @@ func printSettings(w io.Writer, export bool, endpoint string, keys []string) {
 
 func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	cfg := cliConfig{}
-	var apiKey string
+	var apiKey, signingKey string
 	allowReveal := true
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -144,6 +151,8 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
 	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
 	fs.BoolVar(&cfg.export, "export", false, "print the settings as shell export commands, with SMS_SANDBOX_PID, for eval")
+	fs.StringVar(&signingKey, "signing-key", "", "the first account's webhook signing key, 16 to 128 characters of [A-Za-z0-9] (default: kept in the data file, or a random one)")
+	fs.Float64Var(&cfg.opts.DeliveryTimeScale, "delivery-time-scale", 1, "multiplies the times of webhook deliveries (5s per attempt, retries from 1m), between 0 and 1, e.g. 0.001 to watch retries")
 	fs.BoolVar(&allowReveal, "allow-reveal", true, "let keys be read again through GET /api_keys/{id}/credentials; -allow-reveal=false plays an account that turned it off")
 
 	if err := fs.Parse(args); err != nil {
@@ -172,9 +181,16 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 		return cfg, errors.New("-fail-rate must lie between 0 and 1")
 	case cfg.opts.RateLimit < 0:
 		return cfg, errors.New("-rate-limit must not be negative")
+	case signingKey != "" && !validSigningKey(signingKey):
+		return cfg, fmt.Errorf("-signing-key must be %d to %d characters of [A-Za-z0-9]", minKeyLength, maxSigningKeyLength)
+	case !(cfg.opts.DeliveryTimeScale > 0 && cfg.opts.DeliveryTimeScale <= 1):
+		return cfg, errors.New("-delivery-time-scale must be above 0 and at most 1")
 	}
 	if apiKey != "" {
 		cfg.opts.APIKeys = []string{apiKey}
+	}
+	if signingKey != "" {
+		cfg.opts.SigningKeys = []string{signingKey}
 	}
 	cfg.opts.DisableReveal = !allowReveal
 	return cfg, nil

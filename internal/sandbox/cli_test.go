@@ -115,13 +115,16 @@ func TestMainServesUntilCancelled(t *testing.T) {
 	lines := bufio.NewScanner(stdoutR)
 	env := map[string]string{}
 	var order []string
-	for len(order) < 3 && lines.Scan() {
+	for len(order) < 5 && lines.Scan() {
 		name, value, _ := strings.Cut(lines.Text(), "=")
 		env[name] = value
 		order = append(order, name)
 	}
-	if strings.Join(order, " ") != "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2" {
-		t.Fatalf("stdout names %q, want SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2", order)
+	if strings.Join(order, " ") != "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2" {
+		t.Fatalf("stdout names %q, want SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2", order)
+	}
+	if len(env["SMS_SIGNING_KEY"]) != 64 || env["SMS_SIGNING_KEY"] == env["SMS_SIGNING_KEY_2"] {
+		t.Fatalf("signing keys %q and %q, want two different ones of 64 characters", env["SMS_SIGNING_KEY"], env["SMS_SIGNING_KEY_2"])
 	}
 	if env["SMS_API_KEY"] != rootKey || len(env["SMS_API_KEY_2"]) != 64 || !strings.HasPrefix(env["SMS_ENDPOINT"], "http://127.0.0.1:") ||
 		!strings.HasSuffix(env["SMS_ENDPOINT"], "/api") || strings.HasSuffix(env["SMS_ENDPOINT"], ":0/api") {
@@ -184,8 +187,9 @@ func TestMainExportsSettingsForEval(t *testing.T) {
 		env[m[1]] = m[2]
 		order = append(order, m[1])
 	}
-	if got := strings.Join(order, " "); got != "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SANDBOX_PID" {
-		t.Fatalf("stdout names %s, want SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SANDBOX_PID", got)
+	const wantOrder = "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2 SMS_SANDBOX_PID"
+	if got := strings.Join(order, " "); got != wantOrder {
+		t.Fatalf("stdout names %s, want %s", got, wantOrder)
 	}
 	if env["SMS_API_KEY"] != rootKey || env["SMS_SANDBOX_PID"] != strconv.Itoa(os.Getpid()) {
 		t.Errorf("exported %v, want the given key and this process's id", env)

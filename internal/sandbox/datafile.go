@@ -27,6 +27,8 @@ const (
 type dataFile struct {
 	Version  int            `json:"version"`
 	Accounts []savedAccount `json:"accounts"`
+	// NextHookID keeps the ids of deleted webhooks from coming back.
+	NextHookID int64 `json:"next_hook_id,omitempty"`
 }
 
 type savedAccount struct {
@@ -34,6 +36,11 @@ type savedAccount struct {
 	FirstKeyID  string        `json:"first_key_id"`
 	Keys        []*apiKey     `json:"keys"`
 	Idempotency []savedRecord `json:"idempotency"`
+	// Hooks and SealedSigningKey are the account's webhooks and the key
+	// that signs their events; a file of a sandbox before webhooks has
+	// neither.
+	Hooks            []savedHook `json:"hooks,omitempty"`
+	SealedSigningKey []byte      `json:"sealed_signing_key,omitempty"`
 }
 
 type savedRecord struct {
@@ -80,6 +87,7 @@ func (c *dataFile) check() error {
 		return errors.New("no accounts")
 	}
 	accountIDs := map[string]bool{}
+	hookIDs := map[int64]bool{}
 	keyIDs := map[string]bool{}
 	hashes := map[string]bool{}
 	for _, acc := range c.Accounts {
@@ -87,6 +95,12 @@ func (c *dataFile) check() error {
 			return fmt.Errorf("account id %q is malformed or repeated", acc.ID)
 		}
 		accountIDs[acc.ID] = true
+		if c.Version == hashesOnlyFileVersion && (len(acc.Hooks) > 0 || acc.SealedSigningKey != nil) {
+			return fmt.Errorf("account %s holds webhooks, which version %d did not have", acc.ID, hashesOnlyFileVersion)
+		}
+		if err := checkSavedHooks(acc, hookIDs); err != nil {
+			return fmt.Errorf("account %s: %w", acc.ID, err)
+		}
 		if acc.FirstKeyID != "" && !validKeyID(acc.FirstKeyID) {
 			return fmt.Errorf("account %s: first_key_id %q is malformed", acc.ID, acc.FirstKeyID)
 		}

@@ -31,6 +31,9 @@ type endpoint struct {
 type route struct {
 	template  string // as the stats count it
 	endpoints []endpoint
+	// serve, when set, answers every method itself: seven.io's own API
+	// authenticates and refuses in its own way.
+	serve func(*Server, *http.Request) reply
 }
 
 var (
@@ -52,6 +55,7 @@ var (
 	smsRoute = route{template: "/sms", endpoints: []endpoint{
 		{method: http.MethodPost, scope: scopeSMS, takeBody: true, handle: (*Server).sendSMS},
 	}}
+	hooksRoute = route{template: hooksPath, serve: (*Server).serveHooks}
 )
 
 // matchRoute finds the route of a path below /api, and the {id} in it.
@@ -63,6 +67,8 @@ func matchRoute(apiPath string) (*route, string) {
 		return &balanceRoute, ""
 	case "/sms":
 		return &smsRoute, ""
+	case hooksPath:
+		return &hooksRoute, ""
 	}
 	rest, ok := strings.CutPrefix(apiPath, "/api_keys/")
 	if !ok {

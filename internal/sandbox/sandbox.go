@@ -6,6 +6,7 @@
 package sandbox
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -41,6 +42,16 @@ type Options struct {
 	// off: GET /api_keys/{id}/credentials answers 403 reveal_disabled.
 	DisableReveal bool
 	Log           io.Writer // request log lines; nil = none
+	// SigningKeys sign the webhook events of the accounts, in order;
+	// missing ones are kept from the data file or drawn at random.
+	SigningKeys []string
+	// DeliveryTimeScale multiplies every time of a webhook delivery (the 5 s
+	// per attempt, the waits between attempts), so that tests and demos see
+	// retries in moments; 0 means 1.
+	DeliveryTimeScale float64
+	// DeliveryWait waits between the attempts of a delivery; nil = a timer.
+	// A test injects one that records the waits and returns at once.
+	DeliveryWait func(ctx context.Context, d time.Duration) error
 }
 
 // Server is the sandbox as an http.Handler. It is safe for concurrent use.
@@ -56,6 +67,8 @@ type Server struct {
 	stats    *statsCounter
 	sealer   sealer
 
+	deliveries *deliverer
+
 	revealAllowed atomic.Bool
 
 	// mu guards the accounts and their keys. A request holds it from
@@ -70,6 +83,10 @@ type Server struct {
 	firstKeys    []string
 	// purgeDue is the earliest time a key is due to be purged; zero: none.
 	purgeDue time.Time
+	// nextHookID is the id of the next webhook; ids are global, as
+	// seven.io's are.
+	nextHookID  int64
+	signingKeys []string
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -80,14 +97,15 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		clock:    opts.Clock,
-		secrets:  &secretSource{r: opts.Rand},
-		quota:    opts.KeyQuota,
-		dataFile: opts.DataFile,
-		log:      &requestLog{w: opts.Log},
-		limiter:  newRateLimiter(opts.RateLimit),
-		stats:    &statsCounter{counts: map[statsKey]int{}},
-		byHash:   map[string]credential{},
+		clock:      opts.Clock,
+		secrets:    &secretSource{r: opts.Rand},
+		quota:      opts.KeyQuota,
+		dataFile:   opts.DataFile,
+		log:        &requestLog{w: opts.Log},
+		limiter:    newRateLimiter(opts.RateLimit),
+		stats:      &statsCounter{counts: map[statsKey]int{}},
+		byHash:     map[string]credential{},
+		nextHookID: firstHookID,
 	}
 	if s.clock == nil {
 		s.clock = clock.System()
@@ -110,12 +128,17 @@ func New(opts Options) (*Server, error) {
 	s.faults.set(opts.Latency, opts.FailRate)
 	s.faults.setAnswerDelay(opts.AnswerDelay)
 	s.revealAllowed.Store(!opts.DisableReveal)
+	s.deliveries = newDeliverer(&opts, s.log, func() time.Time { return s.clock.Now() },
+		func() (string, error) { return s.secrets.alphanumeric(nonceLength) })
 
 	if err := s.load(); err != nil {
 		return nil, err
 	}
 	s.purge(s.clock.Now())
 	if err := s.openAccounts(opts.accountCount(), opts.APIKeys); err != nil {
+		return nil, err
+	}
+	if err := s.openSigningKeys(opts.SigningKeys); err != nil {
 		return nil, err
 	}
 	if err := s.persist(s.clock.Now()); err != nil {
@@ -165,6 +188,15 @@ func (o *Options) check() error {
 		return errors.New("sandbox: AnswerDelay must not be negative")
 	case !(o.FailRate >= 0 && o.FailRate <= 1):
 		return errors.New("sandbox: FailRate must lie between 0 and 1")
+	case o.Accounts > 0 && len(o.SigningKeys) > o.Accounts:
+		return fmt.Errorf("sandbox: %d signing keys given for %d accounts", len(o.SigningKeys), o.Accounts)
+	case !(o.DeliveryTimeScale >= 0 && o.DeliveryTimeScale <= 1):
+		return errors.New("sandbox: DeliveryTimeScale must lie between 0 and 1")
+	}
+	for i, key := range o.SigningKeys {
+		if !validSigningKey(key) {
+			return fmt.Errorf("sandbox: signing key %d must be %d to %d characters of [A-Za-z0-9]", i+1, minKeyLength, maxSigningKeyLength)
+		}
 	}
 	seen := map[string]int{}
 	for i, key := range o.APIKeys {
@@ -222,9 +254,11 @@ func (s *Server) Stats() Stats {
 	return s.stats.snapshot()
 }
 
-// Close writes the last_used_at times that are not on disk yet. Call it
-// once the server takes no more requests.
+// Close stops the webhook deliveries still under way and writes the
+// last_used_at times that are not on disk yet. Call it once the server
+// takes no more requests.
 func (s *Server) Close() error {
+	s.deliveries.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.usageUnsaved {
@@ -248,6 +282,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case r.URL.Path == statsPath:
 		out = s.serveStats(r)
+	case r.URL.Path == inboundPath:
+		out = s.serveInbound(r)
 	default:
 		out = errorReply(unknownPath("no such path; the API lives under /api"))
 	}
@@ -291,6 +327,9 @@ func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
 	if rt == nil {
 		return errorReply(unknownPath("no such path in the API"))
 	}
+	if rt.serve != nil {
+		return rt.serve(s, r)
+	}
 	ep := rt.endpoint(r.Method)
 	if ep == nil {
 		return methodNotAllowed(r.Method, rt.allowed())
@@ -326,7 +365,11 @@ func (s *Server) handleAPI(r *http.Request, rt *route, id string) reply {
 // authenticate resolves the presented key and marks it used. It runs with
 // s.mu held.
 func (s *Server) authenticate(r *http.Request, now time.Time) (credential, bool) {
-	presented := presentedKey(r)
+	return s.authenticateKey(presentedKey(r), now)
+}
+
+// authenticateKey is authenticate for a key already read from the request.
+func (s *Server) authenticateKey(presented string, now time.Time) (credential, bool) {
 	if presented == "" {
 		return credential{}, false
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -70,6 +71,9 @@ func (c *dataFile) holdsSealedCredentials() bool {
 		return false
 	}
 	for _, acc := range c.Accounts {
+		if acc.SealedSigningKey != nil || slices.ContainsFunc(acc.Hooks, func(h savedHook) bool { return h.SealedHeaders != nil }) {
+			return true
+		}
 		for _, k := range acc.Keys {
 			if k.Sealed != nil {
 				return true

@@ -31,8 +31,13 @@ func (s *Server) restore(content *dataFile) error {
 		for _, rec := range saved.Idempotency {
 			acc.idempotency[rec.Index] = rec.idempotencyRecord
 		}
+		if err := s.restoreHooks(acc, saved); err != nil {
+			return fmt.Errorf("the data file %s does not go with the key file %s, or one of them is corrupt (%w); both were left untouched",
+				s.dataFile, sealKeyPath(s.dataFile), err)
+		}
 		s.accounts = append(s.accounts, acc)
 	}
+	s.nextHookID = max(s.nextHookID, content.NextHookID)
 	return nil
 }
 
@@ -173,21 +178,29 @@ func (s *Server) persist(now time.Time) error {
 	if s.dataFile == "" {
 		return nil
 	}
-	if err := writeDataFile(s.dataFile, s.snapshot()); err != nil {
+	content, err := s.snapshot()
+	if err != nil {
+		return fmt.Errorf("sealing the hooks: %w", err)
+	}
+	if err := writeDataFile(s.dataFile, content); err != nil {
 		return err
 	}
 	s.usageUnsaved = false
 	return nil
 }
 
-func (s *Server) snapshot() *dataFile {
-	content := &dataFile{Version: dataFileVersion, Accounts: make([]savedAccount, 0, len(s.accounts))}
+func (s *Server) snapshot() (*dataFile, error) {
+	content := &dataFile{Version: dataFileVersion, Accounts: make([]savedAccount, 0, len(s.accounts)), NextHookID: s.nextHookID}
 	for _, acc := range s.accounts {
 		saved := savedAccount{ID: acc.id, FirstKeyID: acc.firstKeyID, Keys: acc.sortedKeys(), Idempotency: []savedRecord{}}
+		var err error
+		if saved.Hooks, saved.SealedSigningKey, err = s.saveHooks(acc); err != nil {
+			return nil, err
+		}
 		for _, index := range slices.Sorted(maps.Keys(acc.idempotency)) {
 			saved.Idempotency = append(saved.Idempotency, savedRecord{Index: index, idempotencyRecord: acc.idempotency[index]})
 		}
 		content.Accounts = append(content.Accounts, saved)
 	}
-	return content
+	return content, nil
 }

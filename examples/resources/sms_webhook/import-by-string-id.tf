@@ -1,0 +1,4 @@
+import {
+  to = sms_webhook.delivery_reports
+  id = "2045"
+}
