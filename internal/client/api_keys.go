@@ -106,10 +106,10 @@ func (c *Client) Create(ctx context.Context, create CreateRequest) (*APIKey, err
 	return c.create(ctx, create, false)
 }
 
-// Resend sends a create again to learn what became of it, with attempts
-// that only ctx bounds: a gateway too slow for RequestTimeout still gets to
-// say which key it made.
-func (c *Client) Resend(ctx context.Context, create CreateRequest) (*APIKey, error) {
+// ConfirmCreate sends a create again to learn what became of it, with
+// attempts that only ctx bounds: a gateway too slow for RequestTimeout
+// still gets to say which key it made.
+func (c *Client) ConfirmCreate(ctx context.Context, create CreateRequest) (*APIKey, error) {
 	return c.create(ctx, create, true)
 }
 
@@ -149,7 +149,8 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	return c.keyRequest(ctx, request{method: http.MethodGet, path: path})
 }
 
-// UpdateAPIKey changes the label or the permissions of a key.
+// UpdateAPIKey changes the label, the permissions or the expiry of a key;
+// the gateway only ever brings an expiry forward.
 func (c *Client) UpdateAPIKey(ctx context.Context, id string, in UpdateAPIKeyInput) (*APIKey, error) {
 	path, err := keyPath(id)
 	if err != nil {

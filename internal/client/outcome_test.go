@@ -171,8 +171,8 @@ func answerRateLimited(retryAfter string) func(*testing.T, http.ResponseWriter, 
 	}
 }
 
-// Resend waits for a slow answer that every timed attempt gave up on.
-func TestResendWaitsLongerThanRequestTimeout(t *testing.T) {
+// ConfirmCreate waits for a slow answer that every timed attempt gave up on.
+func TestConfirmCreateWaitsLongerThanRequestTimeout(t *testing.T) {
 	t.Parallel()
 	g := newFakeGateway(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		time.Sleep(300 * time.Millisecond) // slower than RequestTimeout, as a gateway can be
@@ -189,7 +189,7 @@ func TestResendWaitsLongerThanRequestTimeout(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	if key, err := c.Resend(ctx, req); err != nil || key.ID != "ak_0123456789abcdefghij" {
-		t.Fatalf("Resend: key %+v, err %v", key, err)
+	if key, err := c.ConfirmCreate(ctx, req); err != nil || key.ID != "ak_0123456789abcdefghij" {
+		t.Fatalf("ConfirmCreate: key %+v, err %v", key, err)
 	}
 }

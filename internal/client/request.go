@@ -91,7 +91,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 		if err == nil {
 			return got, nil
 		}
-		uncertain = settles(err, sent, uncertain)
+		uncertain = outcomeStillOpen(err, sent, uncertain)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return answer{}, fail(fmt.Errorf("%s %s: %w", req.method, req.where(), ctxErr))
 		}
@@ -143,12 +143,13 @@ func (c *Client) do(ctx context.Context, req request, out any) (answer, error) {
 	}
 }
 
-// settles returns whether the outcome of an idempotent create is still open
-// after an attempt that failed with err: a request sent whole may have been
-// carried out unless the gateway refused it (see RefusedCreate); an answer
-// that comes before the gateway looks at the Idempotency-Key (401, 403,
-// 429), or none at all, leaves the question where it was.
-func settles(err error, sent, uncertain bool) bool {
+// outcomeStillOpen returns whether the outcome of an idempotent create is
+// still open after an attempt that failed with err: a request sent whole
+// may have been carried out unless the gateway refused it (see
+// RefusedCreate); an answer that comes before the gateway looks at the
+// Idempotency-Key (401, 403, 429), or none at all, leaves the question
+// where it was.
+func outcomeStillOpen(err error, sent, uncertain bool) bool {
 	var apiErr *APIError
 	switch {
 	case RefusedCreate(err):

@@ -65,19 +65,11 @@ func newAPIKeySummary(key *client.APIKey) apiKeySummaryModel {
 	}
 }
 
-// apiKeySummaryAttributes describes a key for both data sources; the
-// singular one looks the key up by id, so there id is an input.
-func apiKeySummaryAttributes(idIsInput bool) map[string]schema.Attribute {
-	id := schema.StringAttribute{MarkdownDescription: "The key's id.", Computed: true}
-	if idIsInput {
-		id = schema.StringAttribute{
-			MarkdownDescription: "The key's id, such as `ak_0123456789abcdefghij`.",
-			Required:            true,
-			Validators:          keyIDValidators(),
-		}
-	}
+// apiKeySummaryAttributes describes a key as both data sources tell it,
+// each key's id among what the gateway tells.
+func apiKeySummaryAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"id": id,
+		"id": schema.StringAttribute{MarkdownDescription: "The key's id.", Computed: true},
 		"label": schema.StringAttribute{
 			MarkdownDescription: "The key's label.",
 			Computed:            true,

@@ -3,416 +3,312 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 // ModifyPlan plans what the schema alone cannot: the expiry and the
 // credentials that state will hold, and the replacements that depend on
-// more than one attribute or on the clock. Rotation is planned here, from
-// the clock, rather than by dropping the key from state in Read, so that
-// plan shows it and create_before_destroy and replace_triggered_by
-// elsewhere see it.
+// more than one attribute or on the clock; keylife decides them all.
+// Rotation is planned here, from the clock, rather than by dropping the
+// key from state in Read, so that plan shows it and create_before_destroy
+// and replace_triggered_by elsewhere see it. Terraform 1.3 and later plan
+// destroys through the provider too; a replacement that only Terraform
+// knows of (-replace, taint, replace_triggered_by) is told at apply.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
 	}
 	now := r.data.clock.Now()
+	var planned, prior apiKeyResourceModel
+	var k keylife.Key
+	if !req.Plan.Raw.IsNull() {
+		var diags diag.Diagnostics
+		planned, diags = readLife(ctx, req.Plan)
+		resp.Diagnostics.Append(diags...)
+	}
+	if !req.State.Raw.IsNull() {
+		var diags diag.Diagnostics
+		prior, diags = readLife(ctx, req.State)
+		resp.Diagnostics.Append(diags...)
+		revealable, diags := readRevealable(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		pending, diags := readPendingCreate(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		k = prior.key(revealable, pending, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	switch {
 	case req.Plan.Raw.IsNull():
-		r.planDestroy(ctx, req, resp, now)
+		addNotices(&resp.Diagnostics, keylife.PlanDestroy(k, now))
 	case req.State.Raw.IsNull():
-		r.planCreate(ctx, req, resp, now)
+		writePlan(ctx, keylife.PlanCreate(planned.config(&resp.Diagnostics), now), planned, planned, resp)
 	case req.Plan.Raw.Equal(req.State.Raw):
-		// Most plans of most keys: read only what the clock decides on.
-		r.planUnchanged(ctx, req, resp, now)
+		// Most plans of most keys: only the clock, the credentials of an
+		// imported key and an unconfirmed create can change them, and
+		// mostly nothing does.
+		decision := keylife.PlanChange(k, keylife.ConfigOf(k), now)
+		if len(decision.Replacements) == 0 && decision.Credentials == keylife.CredentialsHeld && !decision.Unsettled {
+			addNotices(&resp.Diagnostics, decision)
+			return
+		}
+		writePlan(ctx, decision, prior, planned, resp)
 	default:
-		r.planUpdate(ctx, req, resp, now)
+		cfg := planned.config(&resp.Diagnostics)
+		// Environment and length replace the key through their own modifiers.
+		cfg.Replaced = !planned.Environment.Equal(prior.Environment) || !planned.Length.Equal(prior.Length)
+		writePlan(ctx, keylife.PlanChange(k, cfg, now), prior, planned, resp)
 	}
 }
 
-// planDestroy says where a destroy will retire the key rather than delete
-// it. Terraform 1.3 and later plan destroys through the provider; a
-// replacement is told in planUpdate, and one that only Terraform knows of
-// (-replace, taint, replace_triggered_by) at apply.
-func (r *apiKeyResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
-	var state apiKeyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+// writePlan sets what keylife decided: the planned expiry and credentials
+// (those of prior where they stay), the attributes that replace the key,
+// and the notices.
+func writePlan(ctx context.Context, decision keylife.Plan, prior, planned apiKeyResourceModel, resp *resource.ModifyPlanResponse) {
+	addNotices(&resp.Diagnostics, decision)
+	planDecision(decision, prior, &planned)
+	for name, value := range map[string]any{
+		"expires_at": planned.ExpiresAt, "key": planned.Key, "secret": planned.Secret,
+		"encrypted_key": planned.EncryptedKey, "encrypted_secret": planned.EncryptedSecret,
+	} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), value)...)
 	}
-	if notice := retirement(state, now); notice != "" {
-		resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
+	for _, replacement := range decision.Replacements {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(replacement.Attribute))
+	}
+	if decision.Unsettled {
+		planUnsettled(ctx, resp)
 	}
 }
 
-// retirement tells when a key with retire_after that is destroyed now stops
-// working, or is "" for a key that is deleted or has expired.
-func retirement(state apiKeyResourceModel, now time.Time) string {
-	if !isKnown(state.RetireAfter) || !isKnown(state.ID) {
-		return ""
-	}
-	window, _ := time.ParseDuration(state.RetireAfter.ValueString())
-	until := wholeSeconds(now.Add(window))
-	if expiry, known := expiryOf(state); known {
-		if !expiry.After(now) {
-			return ""
-		}
-		if !expiry.After(until) {
-			until = expiry
-		}
-	}
-	return fmt.Sprintf("The key %s will not be deleted: it is retired, and keeps working until about %s "+
-		"(retire_after %s after the apply), so that services that still hold it have time to take the new "+
-		"one. To delete it at once, remove retire_after and apply first.",
-		state.ID.ValueString(), until.Format(time.RFC3339), formatDuration(window))
-}
-
-// planCreate shows at plan what is known before the key exists: its expiry
-// when valid_until gives it, and which of key and secret or their encrypted
-// forms state will hold.
-func (r *apiKeyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
-	var plan apiKeyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(checkNewExpiry(plan.ValidUntil, now)...)
-	plan.ExpiresAt = plannedExpiry(plan)
-	plan.planCredentialsFor(plan.Recipient)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-func plannedExpiry(plan apiKeyResourceModel) timetypes.RFC3339 {
-	switch {
-	case plan.ValidUntil.IsUnknown(), !plan.ValidFor.IsNull():
-		return timetypes.NewRFC3339Unknown()
-	case plan.ValidUntil.IsNull():
-		return timetypes.NewRFC3339Null()
-	}
-	t, _ := plan.ValidUntil.ValueRFC3339Time()
-	return timetypes.NewRFC3339TimeValue(wholeSeconds(t))
-}
-
-// planUnconfirmed plans what the apply learns of a key that an unconfirmed
+// planUnsettled plans what the apply learns of the key that an unconfirmed
 // create made, or makes when it asks again.
-func (m *apiKeyResourceModel) planUnconfirmed() {
-	m.ID, m.KeyHint, m.CreatedAt = types.StringUnknown(), types.StringUnknown(), timetypes.NewRFC3339Unknown()
-	m.ExpiresAt = plannedExpiry(*m)
-	if m.Permissions.IsNull() {
-		m.Permissions = types.SetUnknown(types.StringType)
+func planUnsettled(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	for _, name := range []string{"id", "key_hint"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
 	}
-	m.planCredentialsFor(m.Recipient)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("created_at"), timetypes.NewRFC3339Unknown())...)
+	var permissions types.Set
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("permissions"), &permissions)...)
+	if permissions.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("permissions"), types.SetUnknown(types.StringType))...)
+	}
 }
 
-// planCredentialsFor plans key and secret, or their encrypted forms, as a
-// new key will have them: null where the recipient rules them out, else
-// known only after apply.
-func (m *apiKeyResourceModel) planCredentialsFor(recipient types.String) {
-	plain, encrypted := types.StringUnknown(), types.StringUnknown()
+// The resource's models as keylife's plain values, and keylife's decisions
+// back as the resource's attributes, for ModifyPlan above and for the
+// applies in resource_api_key.go.
+
+// lifeAttributes are the attributes that key, config and planCredentials
+// read, and all that a plan reads of a key: most plans of most keys change
+// nothing, and reading the whole model would cost more than the decision.
+var lifeAttributes = map[string]func(m *apiKeyResourceModel) any{
+	"id":                   func(m *apiKeyResourceModel) any { return &m.ID },
+	"environment":          func(m *apiKeyResourceModel) any { return &m.Environment },
+	"length":               func(m *apiKeyResourceModel) any { return &m.Length },
+	"expires_at":           func(m *apiKeyResourceModel) any { return &m.ExpiresAt },
+	"valid_until":          func(m *apiKeyResourceModel) any { return &m.ValidUntil },
+	"valid_for":            func(m *apiKeyResourceModel) any { return &m.ValidFor },
+	"rotate_before":        func(m *apiKeyResourceModel) any { return &m.RotateBefore },
+	"retire_after":         func(m *apiKeyResourceModel) any { return &m.RetireAfter },
+	"rotation_triggers":    func(m *apiKeyResourceModel) any { return &m.RotationTriggers },
+	"encryption_recipient": func(m *apiKeyResourceModel) any { return &m.Recipient },
+	"key":                  func(m *apiKeyResourceModel) any { return &m.Key },
+	"secret":               func(m *apiKeyResourceModel) any { return &m.Secret },
+	"encrypted_key":        func(m *apiKeyResourceModel) any { return &m.EncryptedKey },
+	"encrypted_secret":     func(m *apiKeyResourceModel) any { return &m.EncryptedSecret },
+}
+
+// attributeReader is a plan or a state.
+type attributeReader interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+// readLife reads the lifeAttributes of a plan or a state; the others stay
+// null.
+func readLife(ctx context.Context, from attributeReader) (apiKeyResourceModel, diag.Diagnostics) {
+	m := apiKeyResourceModel{}
+	var diags diag.Diagnostics
+	for name, field := range lifeAttributes {
+		diags.Append(from.GetAttribute(ctx, path.Root(name), field(&m))...)
+	}
+	return m, diags
+}
+
+// key is what state holds of a key, as keylife takes it, with what private
+// state says of it: whether the gateway shows it again, and the create
+// that made it while that is unconfirmed (nil for none).
+func (m apiKeyResourceModel) key(revealable bool, pending *pendingCreate, diags *diag.Diagnostics) keylife.Key {
+	k := keylife.Key{
+		ID:           m.ID.ValueString(),
+		Expiry:       instant(m.ExpiresAt, "expires_at", diags),
+		ValidUntil:   instant(m.ValidUntil, "valid_until", diags),
+		ValidFor:     duration(m.ValidFor, "valid_for", diags),
+		RotateBefore: duration(m.RotateBefore, "rotate_before", diags),
+		RetireAfter:  duration(m.RetireAfter, "retire_after", diags),
+		Triggers:     triggers(m.RotationTriggers),
+		Recipient:    text(m.Recipient),
+		Revealable:   revealable,
+	}
+	if pending != nil {
+		unconfirmed := pending.unconfirmed()
+		k.Unconfirmed = &unconfirmed
+	}
 	switch {
-	case recipient.IsNull():
+	case isKnown(m.Key) && isKnown(m.Secret):
+		k.Held = keylife.HeldPlain
+	case isKnown(m.EncryptedKey):
+		k.Held = keylife.HeldEncrypted
+	}
+	return k
+}
+
+// config is what a plan asks of a key, as keylife takes it.
+func (m apiKeyResourceModel) config(diags *diag.Diagnostics) keylife.Config {
+	return keylife.Config{
+		ValidUntil:   instant(m.ValidUntil, "valid_until", diags),
+		ValidFor:     duration(m.ValidFor, "valid_for", diags),
+		RotateBefore: duration(m.RotateBefore, "rotate_before", diags),
+		Triggers:     triggers(m.RotationTriggers),
+		Recipient:    text(m.Recipient),
+	}
+}
+
+// planDecision writes keylife's plan of a key into the resource's plan:
+// its expiry, its credentials, and what replaces it. prior is the key's
+// state, whose credentials a plan keeps when keylife says so.
+func planDecision(p keylife.Plan, prior apiKeyResourceModel, planned *apiKeyResourceModel) {
+	planned.ExpiresAt = rfc3339Value(p.Expiry)
+	plain, encrypted := types.StringUnknown(), types.StringUnknown()
+	switch p.Credentials {
+	case keylife.CredentialsHeld:
+		planned.Key, planned.Secret = prior.Key, prior.Secret
+		planned.EncryptedKey, planned.EncryptedSecret = prior.EncryptedKey, prior.EncryptedSecret
+		return
+	case keylife.CredentialsPlain:
 		encrypted = types.StringNull()
-	case !recipient.IsUnknown():
+	case keylife.CredentialsEncrypted:
 		plain = types.StringNull()
 	}
-	m.Key, m.Secret = plain, plain
-	m.EncryptedKey, m.EncryptedSecret = encrypted, encrypted
+	planned.Key, planned.Secret = plain, plain
+	planned.EncryptedKey, planned.EncryptedSecret = encrypted, encrypted
 }
 
-// planUnchanged handles a key whose configuration has not changed: only
-// time can change its plan, and the credentials of an imported key that
-// the gateway will show again.
-func (r *apiKeyResource) planUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
-	var state apiKeyResourceModel
-	for name, target := range map[string]any{
-		"id": &state.ID, "rotate_before": &state.RotateBefore, "valid_until": &state.ValidUntil,
-		"expires_at": &state.ExpiresAt, "retire_after": &state.RetireAfter,
-		"key": &state.Key, "encrypted_key": &state.EncryptedKey,
-	} {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), target)...)
+// addNotices reports keylife's warnings and errors.
+func addNotices(diags *diag.Diagnostics, p keylife.Plan) {
+	for _, n := range p.Errors {
+		addNotice(diags, n, true)
 	}
-	revealable, diags := readRevealable(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	pending, diags := readPendingCreate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if (state.imported() && revealable) || pending != nil {
-		r.planUpdate(ctx, req, resp, now)
-		return
-	}
-	if due := rotationDue(state.ID, state.ValidUntil, state.ExpiresAt, state.RotateBefore, now, &resp.Diagnostics); due != nil {
-		due.apply(ctx, resp)
-		if notice := retirement(state, now); notice != "" {
-			resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
-		}
+	for _, n := range p.Warnings {
+		addNotice(diags, n, false)
 	}
 }
 
-// rotationDue returns the replacement of a key whose expiry is near or
-// past, or nil. A key with a fixed valid_until cannot be rotated to the same
-// expiry, so once that has passed plans only warn: only a new valid_until
-// renews it.
-func rotationDue(id types.String, validUntil, expiresAt timetypes.RFC3339, rotateBefore types.String, now time.Time, diags *diag.Diagnostics) *replacement {
-	if !isKnown(expiresAt) {
-		return nil
-	}
-	expiry, d := expiresAt.ValueRFC3339Time()
-	diags.Append(d...)
-	var window time.Duration
-	if isKnown(rotateBefore) {
-		// The schema validator has already proved that this parses.
-		window, _ = time.ParseDuration(rotateBefore.ValueString())
-	}
-	if d.HasError() || now.Before(expiry.Add(-window)) {
-		return nil
-	}
-	at := expiry.Format(time.RFC3339)
-	if !validUntil.IsNull() {
-		if !now.Before(expiry) {
-			diags.AddAttributeWarning(path.Root("valid_until"), "API Key Expired",
-				fmt.Sprintf("The key %s expired at %s (its valid_until) and no longer works. A key is never "+
-					"renewed: set valid_until to a later time, or use valid_for, and apply to replace it with a "+
-					"new key; until then plans leave it as it is.", id.ValueString(), at))
-		}
-		return nil
-	}
-	why := "it expires at " + at
-	if !now.Before(expiry) {
-		why = "it expired at " + at
-	} else if window > 0 {
-		why += fmt.Sprintf(", within rotate_before (%s)", formatDuration(window))
-	}
-	return &replacement{
-		attribute: path.Root("expires_at"),
-		warning: fmt.Sprintf("The key %s will be replaced by a new one because %s. Services that use it must be "+
-			"given the new key; with create_before_destroy the old key keeps working until the new one exists.",
-			id.ValueString(), why),
-	}
-}
-
-// replacement is one reason to replace a key that ModifyPlan found, with
-// the warning that tells it where the user did not ask for it themselves.
-type replacement struct {
-	attribute path.Path
-	warning   string // "" for a change the user made in the configuration
-}
-
-func (rp *replacement) apply(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	resp.RequiresReplace = append(resp.RequiresReplace, rp.attribute)
-	if rp.attribute.Equal(path.Root("expires_at")) {
-		// Terraform replaces only for an attribute whose planned value
-		// differs; the new key's expiry is not known yet anyway.
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, rp.attribute, timetypes.NewRFC3339Unknown())...)
-	}
-	if rp.warning != "" {
-		resp.Diagnostics.AddAttributeWarning(rp.attribute, "API Key Replacement Planned", rp.warning)
-	}
-}
-
-// planUpdate handles a key whose configuration changed: it plans in place
-// what the gateway or state can change, and replaces the key for the rest.
-func (r *apiKeyResource) planUpdate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
-	var plan, state apiKeyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// In place, state keeps what it holds unless the plan changes it below.
-	plan.ExpiresAt = state.ExpiresAt
-	plan.Key, plan.Secret = state.Key, state.Secret
-	plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
-
-	revealable, diags := readRevealable(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	pending, diags := readPendingCreate(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if pending != nil {
-		// The replay at apply answers the key and secret, whatever the
-		// account says about reading keys again.
-		revealable = revealable || pending.replayable(now)
-		if !isKnown(state.ID) {
-			plan.planUnconfirmed()
-		}
-	}
-
-	var reasons []*replacement
-	reasons = append(reasons, planValidUntil(&plan, state, now, &resp.Diagnostics)...)
-	reasons = append(reasons, planValidFor(plan, state)...)
-	reasons = append(reasons, planTriggers(plan, state)...)
-	reasons = append(reasons, planCredentials(&plan, state, revealable)...)
-	if len(reasons) == 0 {
-		if due := rotationDue(state.ID, plan.ValidUntil, state.ExpiresAt, plan.RotateBefore, now, &resp.Diagnostics); due != nil {
-			reasons = append(reasons, due)
-		}
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	for _, reason := range reasons {
-		reason.apply(ctx, resp)
-	}
-	// Environment and length replace the key through their own modifiers.
-	replaced := len(reasons) > 0 || !plan.Environment.Equal(state.Environment) || !plan.Length.Equal(state.Length)
-	if notice := retirement(state, now); replaced && notice != "" {
-		resp.Diagnostics.AddWarning("API Key Will Be Retired", notice)
-	}
-}
-
-// planValidUntil compares a changed valid_until with the key's expiry. The
-// gateway brings an expiry forward in place, but never pushes it back or
-// clears it: that takes a new key.
-func planValidUntil(plan *apiKeyResourceModel, state apiKeyResourceModel, now time.Time, diags *diag.Diagnostics) []*replacement {
-	if plan.ValidUntil.Equal(state.ValidUntil) {
-		return nil
-	}
-	at := path.Root("valid_until")
-	if plan.ValidUntil.IsUnknown() {
-		return []*replacement{{attribute: at}}
-	}
-	if plan.ValidUntil.IsNull() && state.imported() {
-		// The expiry that the import wrote down, left out of the
-		// configuration: the key keeps it (expires_at says so).
-		return nil
-	}
-	if plan.ValidUntil.IsNull() {
-		return []*replacement{{attribute: at, warning: fmt.Sprintf("The key %s will be replaced by a new one "+
-			"without an expiry because valid_until was removed: the gateway never clears an expiry.", state.ID.ValueString())}}
-	}
-	wanted, d := plan.ValidUntil.ValueRFC3339Time()
-	diags.Append(d...)
-	wanted = wholeSeconds(wanted)
-	current, known := expiryOf(state)
+func addNotice(diags *diag.Diagnostics, n keylife.Notice, isError bool) {
 	switch {
-	case known && wanted.Equal(current):
-		// Writing down the expiry the key already has, as after an import.
-		return nil
-	case known && wanted.After(current):
-		diags.Append(checkNewExpiry(plan.ValidUntil, now)...)
-		return []*replacement{{attribute: at, warning: fmt.Sprintf("The key %s will be replaced by a new one "+
-			"because valid_until moves later, from %s to %s: the gateway only brings an expiry forward.",
-			state.ID.ValueString(), current.Format(time.RFC3339), wanted.Format(time.RFC3339))}}
+	case n.Attribute == "" && isError:
+		diags.AddError(n.Summary, n.Detail)
+	case n.Attribute == "":
+		diags.AddWarning(n.Summary, n.Detail)
+	case isError:
+		diags.AddAttributeError(path.Root(n.Attribute), n.Summary, n.Detail)
+	default:
+		diags.AddAttributeWarning(path.Root(n.Attribute), n.Summary, n.Detail)
 	}
-	diags.Append(checkNewExpiry(plan.ValidUntil, now)...)
-	plan.ExpiresAt = timetypes.NewRFC3339TimeValue(wanted)
-	return nil
 }
 
-func expiryOf(state apiKeyResourceModel) (time.Time, bool) {
-	if !isKnown(state.ExpiresAt) {
-		return time.Time{}, false
-	}
-	t, d := state.ExpiresAt.ValueRFC3339Time()
-	return t, !d.HasError()
+func isKnown(v attr.Value) bool {
+	return !v.IsNull() && !v.IsUnknown()
 }
 
-// planValidFor replaces the key when valid_for changes, except when it is
-// first set on a key that already expires (after an import): valid_for then
-// shapes the keys that rotation makes.
-func planValidFor(plan, state apiKeyResourceModel) []*replacement {
-	if plan.ValidFor.Equal(state.ValidFor) || (state.ValidFor.IsNull() && isKnown(state.ExpiresAt)) {
-		return nil
-	}
-	return []*replacement{{attribute: path.Root("valid_for")}}
-}
-
-// planTriggers replaces the key when rotation_triggers changes, except
-// when they are first set on a key just imported, and names the triggers
-// that changed: their values come from elsewhere and may be secret.
-func planTriggers(plan, state apiKeyResourceModel) []*replacement {
-	if plan.RotationTriggers.Equal(state.RotationTriggers) ||
-		(isEmptyMap(plan.RotationTriggers) && isEmptyMap(state.RotationTriggers)) ||
-		(isEmptyMap(state.RotationTriggers) && state.imported()) {
-		return nil
-	}
-	changed := "they are not known until apply"
-	if !plan.RotationTriggers.IsUnknown() {
-		changed = "of " + changedKeys(plan.RotationTriggers, state.RotationTriggers)
-	}
-	return []*replacement{{attribute: path.Root("rotation_triggers"), warning: fmt.Sprintf("The key %s will be "+
-		"replaced by a new one because rotation_triggers changed (%s).", state.ID.ValueString(), changed)}}
-}
-
-// changedKeys lists the map keys whose values differ, without the values.
-func changedKeys(planned, prior types.Map) string {
-	var names []string
-	before, after := prior.Elements(), planned.Elements()
-	for name, v := range after {
-		if old, ok := before[name]; !ok || !old.Equal(v) {
-			names = append(names, name)
-		}
-	}
-	for name := range before {
-		if _, ok := after[name]; !ok {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	return strings.Join(slices.Compact(names), ", ")
-}
-
-// planCredentials plans what state will hold of the key and its secret.
-// A recipient set, changed or removed changes the key in place: what state
-// holds in the clear is encrypted at apply, and what it holds only
-// encrypted is read again from the gateway, where the gateway lets the
-// provider's key. An imported key, which has neither, gets them at the next
-// apply the same way. Where the gateway will not show the key again, a
-// changed or removed recipient takes a new key.
-func planCredentials(plan *apiKeyResourceModel, state apiKeyResourceModel, revealable bool) []*replacement {
-	changed := !plan.Recipient.Equal(state.Recipient)
-	held := isKnown(state.Key) || isKnown(state.EncryptedKey)
+func text(v types.String) keylife.Value[string] {
 	switch {
-	case !changed && held:
-		return nil
-	case !held:
-		if revealable {
-			plan.planCredentialsFor(plan.Recipient)
+	case v.IsNull():
+		return keylife.Null[string]()
+	case v.IsUnknown():
+		return keylife.Unknown[string]()
+	}
+	return keylife.Known(v.ValueString())
+}
+
+// duration reads a duration of the configuration or of state. The schema
+// validates every configured duration, and state holds only what a
+// validated configuration put there; one that does not parse all the same
+// is reported rather than read as zero.
+func duration(v types.String, attribute string, diags *diag.Diagnostics) keylife.Value[time.Duration] {
+	switch {
+	case v.IsNull():
+		return keylife.Null[time.Duration]()
+	case v.IsUnknown():
+		return keylife.Unknown[time.Duration]()
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root(attribute), "Invalid Duration",
+			fmt.Sprintf("%s holds %q, which is not a duration such as \"24h\". Correct it in the configuration.",
+				attribute, v.ValueString()))
+		return keylife.Null[time.Duration]()
+	}
+	return keylife.Known(d)
+}
+
+func instant(v timetypes.RFC3339, attribute string, diags *diag.Diagnostics) keylife.Value[time.Time] {
+	switch {
+	case v.IsNull():
+		return keylife.Null[time.Time]()
+	case v.IsUnknown():
+		return keylife.Unknown[time.Time]()
+	}
+	t, d := v.ValueRFC3339Time()
+	if d.HasError() {
+		diags.AddAttributeError(path.Root(attribute), "Invalid Time",
+			fmt.Sprintf("%s holds %q, which is not an RFC 3339 time such as \"2027-06-30T00:00:00Z\".",
+				attribute, v.ValueString()))
+		return keylife.Null[time.Time]()
+	}
+	return keylife.Known(t)
+}
+
+func triggers(v types.Map) keylife.Value[map[string]keylife.Value[string]] {
+	switch {
+	case v.IsNull():
+		return keylife.Null[map[string]keylife.Value[string]]()
+	case v.IsUnknown():
+		return keylife.Unknown[map[string]keylife.Value[string]]()
+	}
+	m := make(map[string]keylife.Value[string], len(v.Elements()))
+	for name, element := range v.Elements() {
+		s, ok := element.(types.String)
+		switch {
+		case !ok, s.IsUnknown():
+			m[name] = keylife.Unknown[string]()
+		case s.IsNull():
+			m[name] = keylife.Null[string]()
+		default:
+			m[name] = keylife.Known(s.ValueString())
 		}
-		return nil
-	case isKnown(state.Key) || revealable:
-		plan.planCredentialsFor(plan.Recipient)
-		return nil
 	}
-	return []*replacement{{attribute: path.Root("encryption_recipient"), warning: fmt.Sprintf("The key %s will "+
-		"be replaced by a new one because encryption_recipient changed: state holds it only encrypted to the "+
-		"old recipient, and the gateway does not let the provider's key read it again to encrypt it anew "+
-		"(the key's revealable is false).", state.ID.ValueString())}}
+	return keylife.Known(m)
 }
 
-// imported tells a key that came into state by import: state holds its key
-// neither plain nor encrypted.
-func (m apiKeyResourceModel) imported() bool {
-	return m.Key.IsNull() && m.EncryptedKey.IsNull()
-}
-
-// checkNewExpiry refuses a valid_until that the gateway would refuse: one
-// that has passed, or one more than two years ahead.
-func checkNewExpiry(validUntil timetypes.RFC3339, now time.Time) diag.Diagnostics {
-	if !isKnown(validUntil) {
-		return nil
+func rfc3339Value(v keylife.Value[time.Time]) timetypes.RFC3339 {
+	t, known := v.Get()
+	switch {
+	case known:
+		return timetypes.NewRFC3339TimeValue(t)
+	case v.IsUnknown():
+		return timetypes.NewRFC3339Unknown()
 	}
-	t, diags := validUntil.ValueRFC3339Time()
-	if diags.HasError() {
-		return diags
-	}
-	if !t.After(now) {
-		diags.AddAttributeError(path.Root("valid_until"), "Expiry In The Past",
-			fmt.Sprintf("valid_until (%s) has passed, so a key with it could not be created. Move "+
-				"valid_until to a later time, or use valid_for so that every new key gets a fresh window.",
-				t.Format(time.RFC3339)))
-	} else if limit := latestExpiry(now); t.After(limit) {
-		diags.AddAttributeError(path.Root("valid_until"), "Expiry Too Far Ahead",
-			fmt.Sprintf("valid_until (%s) lies more than two years ahead; the gateway allows keys until %s "+
-				"at most. Choose an earlier time.", t.Format(time.RFC3339), limit.Format(time.RFC3339)))
-	}
-	return diags
+	return timetypes.NewRFC3339Null()
 }

@@ -235,7 +235,7 @@ func TestAccAPIKeyResource_importWarningNamesTheKey(t *testing.T) {
 	w := env.cli(t)
 	initialized(t, w, apiKeyConfig(testLabel(t), env.keyEnvironment(), `  permissions = ["balance"]`))
 	imported := w.MustRun("import", "-input=false", "-no-color", testKeyAddress, existing.ID)
-	expectOutput(t, imported, "Warning: API Key Secret Read At Next Apply", "The imported key "+existing.ID+" has no key")
+	expectOutput(t, imported, "Warning: Imported API Key Secret Read On Apply", "The key "+existing.ID+" is imported without")
 }
 
 // A host that does not exist fails at once, with an error that says so,

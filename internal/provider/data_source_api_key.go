@@ -37,7 +37,13 @@ func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attributes := apiKeySummaryAttributes(true)
+	attributes := apiKeySummaryAttributes()
+	// The key is looked up by its id.
+	attributes["id"] = schema.StringAttribute{
+		MarkdownDescription: "The key's id, such as `ak_0123456789abcdefghij`.",
+		Required:            true,
+		Validators:          keyIDValidators(),
+	}
 	attributes["include_credentials"] = schema.BoolAttribute{
 		MarkdownDescription: "Whether to fetch the key and its secret too (default `false`), where the gateway " +
 			"shows them again (see `revealable`); where it does not, the read fails with the reason. " +

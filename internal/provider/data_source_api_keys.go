@@ -79,7 +79,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"api_keys": schema.ListNestedAttribute{
 				MarkdownDescription: "The keys that match, without key or secret.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: apiKeySummaryAttributes(false)},
+				NestedObject:        schema.NestedAttributeObject{Attributes: apiKeySummaryAttributes()},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the keys that match, in the same order.",

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 // addAPIError reports a failed call to the gateway: what the provider was
@@ -68,7 +69,7 @@ func remedy(err error, data *providerData) string {
 	case errors.Is(err, client.ErrTimeout):
 		return fmt.Sprintf("The gateway did not answer within request_timeout (%s), %d retries included. "+
 			"Raise request_timeout or max_retries in the provider block, or check that the endpoint is "+
-			"reachable and healthy.", formatDuration(data.requestTimeout), data.maxRetries)
+			"reachable and healthy.", keylife.FormatDuration(data.requestTimeout), data.maxRetries)
 	case errors.As(err, &malformed):
 		return "The gateway's answer could not be used. This is a fault of the gateway or of a proxy in " +
 			"between; try again, and give the request id to the gateway's support if it happens again."

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 const (
@@ -166,16 +167,14 @@ func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 // createInput asks for the key as configured; permissions left out leave
 // the gateway's default, as for the resource.
 func (m apiKeyEphemeralModel) createInput(ctx context.Context, now time.Time, diags *diag.Diagnostics) client.CreateAPIKeyInput {
-	validFor := defaultEphemeralValidFor
-	if !m.ValidFor.IsNull() {
-		// The schema validator has already proved that this parses.
-		validFor, _ = time.ParseDuration(m.ValidFor.ValueString())
+	validFor := duration(m.ValidFor, "valid_for", diags)
+	if validFor.IsNull() {
+		validFor = keylife.Known(defaultEphemeralValidFor)
 	}
-	validUntil := wholeSeconds(now.Add(validFor))
 	in := client.CreateAPIKeyInput{
 		Label:       m.Label.ValueString(),
 		Environment: m.Environment.ValueString(),
-		ValidUntil:  &validUntil,
+		ValidUntil:  keylife.NewExpiry(keylife.Config{ValidFor: validFor}, now),
 	}
 	if !m.Length.IsNull() {
 		in.Length, _ = m.Length.ValueBigFloat().Int64()

@@ -57,7 +57,7 @@ func (d *providerData) createKey(ctx context.Context, in client.CreateAPIKeyInpu
 
 	resolveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveBudget)
 	defer cancel()
-	key, resolveErr := d.client.Resend(resolveCtx, req)
+	key, resolveErr := d.client.ConfirmCreate(resolveCtx, req)
 	switch {
 	case resolveErr == nil && ctx.Err() == nil:
 		return createOutcome{key: key}

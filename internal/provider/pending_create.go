@@ -11,23 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
-// A create whose answer was lost leaves nobody knowing whether the gateway
-// made the key: an unconfirmed create. Everything the resource does about
-// one is here. Plans only look the key up, which is a GET; applies settle
-// it by sending the same request again, which the gateway answers with the
-// key it made, or makes now, but never makes twice.
-//
-// A failed create is tainted by Terraform (and OpenTofu), and only the user
-// can lift a taint: a tainted object is refreshed, with its private state,
-// but planned as if it did not exist and then replaced, and neither the
-// delete nor the create of that replacement gets its private state. So the
-// key a refresh finds is adopted into state, and the apply deletes it by
-// its id and makes another; where the refresh found none, the apply gives
-// the request up and makes a new key. After untaint, Update settles the
-// create in place instead: it adopts the key found, or sends the request
-// again and keeps the key it answers. The plan's warning says which.
+// The unconfirmed creates of the resource: what keylife decides of one
+// (keylife/unconfirmed.go) carried out against the gateway. Plans only look
+// the key up, which is a GET; applies and destroys settle it.
 
 // pendingCreate is kept in private state while the outcome of a create is
 // unknown, and until the key it made has its key and secret in state. It
@@ -41,46 +30,9 @@ type pendingCreate struct {
 // privatePendingCreate is the private-state slot of a pendingCreate.
 const privatePendingCreate = "pending_create"
 
-// replayWindow is how long the gateway keeps an Idempotency-Key: after it,
-// a replay would make a new key rather than find the first.
-const replayWindow = 24 * time.Hour
-
-// replayable says that sending the request again still answers the key it
-// made, with its key and secret, rather than making another.
-func (p pendingCreate) replayable(now time.Time) bool {
-	return now.Sub(p.SentAt) < replayWindow
-}
-
-// pendingAction is what becomes of an unconfirmed create.
-type pendingAction int
-
-const (
-	// adoptCreated takes the key that the lookup found into state.
-	adoptCreated pendingAction = iota + 1
-	// awaitReplay keeps the create unconfirmed, at plan: a lookup that
-	// finds nothing proves nothing while the request may still arrive, and
-	// only sending it again settles that, which a plan never does.
-	awaitReplay
-	// replayCreate sends the same request again, at apply.
-	replayCreate
-	// dropCreate forgets the create: the lookup found nothing, and after
-	// the replay window the request can no longer arrive (a gateway holds
-	// no request that long), while sending it again would make a new key.
-	dropCreate
-)
-
-// decidePending says what to do with an unconfirmed create, given whether
-// the lookup found its key and whether this is an apply, which may write.
-func decidePending(p pendingCreate, found, atApply bool, now time.Time) pendingAction {
-	switch {
-	case found:
-		return adoptCreated
-	case !p.replayable(now):
-		return dropCreate
-	case atApply:
-		return replayCreate
-	}
-	return awaitReplay
+// unconfirmed is the create as keylife takes it.
+func (p pendingCreate) unconfirmed() keylife.Unconfirmed {
+	return keylife.Unconfirmed{SentAt: p.SentAt}
 }
 
 func readPendingCreate(ctx context.Context, private privateData) (*pendingCreate, diag.Diagnostics) {
@@ -125,43 +77,19 @@ func (r *apiKeyResource) refreshPending(ctx context.Context, state apiKeyResourc
 	// The framework wants an identity from every Read, even one that drops
 	// the resource; a create not settled has none but an empty one yet.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, "")...)
-	switch decidePending(*pending, key != nil, false, r.data.clock.Now()) {
-	case adoptCreated:
+	switch pending.unconfirmed().Settle(key != nil, false, r.data.clock.Now()) {
+	case keylife.Adopt:
 		state.keyFacts = newKeyFacts(key)
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.ID)...)
 		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(key.ID))
-	case awaitReplay:
-		resp.Diagnostics.AddWarning("API Key Creation Still Unconfirmed",
-			fmt.Sprintf("The gateway holds no key from the create of %q sent at %s, whose answer was lost: the "+
-				"request may never have reached it, or may still be on its way. This plan changed nothing. "+
-				"Terraform marks a resource whose create failed tainted, and replaces a tainted resource without "+
-				"handing the record of that request to the replacement: unless `terraform untaint` (`tofu "+
-				"untaint`) is run on it first, the apply gives the request up and creates a new key. After "+
-				"untaint, the apply asks the gateway again with the same request, which makes the key at most "+
-				"once, and keeps the key it answers.",
-				label, pending.SentAt.Format(time.RFC3339)))
-	case dropCreate:
+		addNotice(&resp.Diagnostics, keylife.Adopted(key.ID), false)
+	case keylife.Await:
+		addNotice(&resp.Diagnostics, keylife.StillUnconfirmed(label, pending.unconfirmed()), false)
+	case keylife.Drop:
 		resp.State.RemoveResource(ctx)
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired",
-			expiredNotice(label, pending.SentAt)+" The next apply creates the key anew.")
+		addNotice(&resp.Diagnostics, keylife.Dropped(label, pending.unconfirmed(), false), false)
 	}
-}
-
-// adoptedNotice tells what becomes of a key that an unconfirmed create made.
-func adoptedNotice(id string) string {
-	return fmt.Sprintf("The gateway did make the key %s in an earlier apply whose answer was lost; it is now in "+
-		"state. Nobody has received its key and secret yet. Terraform marks a resource whose create failed "+
-		"tainted, and replaces a tainted resource: unless `terraform untaint` (`tofu untaint`) is run on it "+
-		"first, the apply deletes %s and creates a new key. After untaint, the apply keeps %s and puts its key "+
-		"and secret into state.", id, id, id)
-}
-
-func expiredNotice(label string, sentAt time.Time) string {
-	return fmt.Sprintf("The create of the key %q at %s was never confirmed, and the gateway holds no key that it "+
-		"made. More than 24 hours later that request can no longer arrive, and the gateway no longer answers it "+
-		"again, so it is dropped from state.", label, sentAt.Format(time.RFC3339))
 }
 
 // settled is how an apply's attempt to settle an unconfirmed create ended.
@@ -199,10 +127,10 @@ func (r *apiKeyResource) settlePending(ctx context.Context, state apiKeyResource
 				"key %q; try again.", label), err, r.data)
 		return nil, nil, settledLater
 	}
-	switch decidePending(*pending, found != nil, true, now) {
-	case adoptCreated:
+	switch pending.unconfirmed().Settle(found != nil, true, now) {
+	case keylife.Adopt:
 		return found, r.replayedCredentials(ctx, found.ID, pending, now), settledKey
-	case replayCreate:
+	case keylife.Replay:
 		key, err := r.data.client.Create(ctx, pending.Request)
 		switch {
 		case client.RefusedCreate(err):
@@ -218,7 +146,7 @@ func (r *apiKeyResource) settlePending(ctx context.Context, state apiKeyResource
 		}
 		return key, &client.Credentials{ID: key.ID, Key: key.Key, Secret: key.Secret}, settledKey
 	}
-	diags.AddError("Unconfirmed API Key Creation Expired", expiredNotice(label, pending.SentAt)+" The next apply creates the key anew.")
+	addNotice(diags, keylife.Dropped(label, pending.unconfirmed(), false), true)
 	return nil, nil, settledNothing
 }
 
@@ -227,7 +155,7 @@ func (r *apiKeyResource) settlePending(ctx context.Context, state apiKeyResource
 // let keys be read again; nil once that answer is forgotten, or when it is
 // not for id.
 func (r *apiKeyResource) replayedCredentials(ctx context.Context, id string, pending *pendingCreate, now time.Time) *client.Credentials {
-	if !pending.replayable(now) {
+	if !pending.unconfirmed().Replayable(now) {
 		return nil
 	}
 	key, err := r.data.client.Create(ctx, pending.Request)
@@ -269,15 +197,12 @@ func (r *apiKeyResource) updatePending(ctx context.Context, plan *apiKeyResource
 	return state, true
 }
 
-// deletePending destroys what an unconfirmed create made: the key that the
-// lookup finds, or else, while the request may still arrive, the key that
-// sending it again answers. Nobody has received such a key's credentials,
-// so it is deleted at once, retire_after or not.
-func (r *apiKeyResource) deletePending(ctx context.Context, state apiKeyResourceModel, pending *pendingCreate, resp *resource.DeleteResponse) {
-	if isKnown(state.ID) {
-		r.deleteKey(ctx, state.ID.ValueString(), &resp.Diagnostics)
-		return
-	}
+// deleteUnconfirmed destroys what an unconfirmed create that no lookup has
+// found made: the key that the lookup finds now, or else, while the
+// request may still arrive, the key that sending it again answers. Nobody
+// has received such a key's credentials, so it is deleted at once,
+// retire_after or not (keylife.Retire says the same of a key found).
+func (r *apiKeyResource) deleteUnconfirmed(ctx context.Context, state apiKeyResourceModel, pending *pendingCreate, resp *resource.DeleteResponse) {
 	label := state.Label.ValueString()
 	found, err := r.data.client.FindCreated(ctx, pending.Request)
 	if err != nil {
@@ -286,10 +211,10 @@ func (r *apiKeyResource) deletePending(ctx context.Context, state apiKeyResource
 				"key %q, so it cannot delete it yet; try again once the gateway answers.", label), err, r.data)
 		return
 	}
-	switch decidePending(*pending, found != nil, true, r.data.clock.Now()) {
-	case adoptCreated:
+	switch pending.unconfirmed().Settle(found != nil, true, r.data.clock.Now()) {
+	case keylife.Adopt:
 		r.deleteKey(ctx, found.ID, &resp.Diagnostics)
-	case replayCreate:
+	case keylife.Replay:
 		key, err := r.data.client.Create(ctx, pending.Request)
 		switch {
 		case client.RefusedCreate(err):
@@ -300,7 +225,7 @@ func (r *apiKeyResource) deletePending(ctx context.Context, state apiKeyResource
 		default:
 			r.deleteKey(ctx, key.ID, &resp.Diagnostics)
 		}
-	case dropCreate:
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Creation Expired", expiredNotice(label, pending.SentAt))
+	case keylife.Drop:
+		addNotice(&resp.Diagnostics, keylife.Dropped(label, pending.unconfirmed(), true), false)
 	}
 }

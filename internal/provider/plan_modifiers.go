@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 // The framework compares values only as written while it plans, so "24h"
@@ -36,7 +38,7 @@ func sameInstant() planmodifier.String {
 		equivalent: func(prior, configured string) bool {
 			a, errA := time.Parse(time.RFC3339, prior)
 			b, errB := time.Parse(time.RFC3339, configured)
-			return errA == nil && errB == nil && wholeSeconds(a).Equal(wholeSeconds(b))
+			return errA == nil && errB == nil && keylife.WholeSeconds(a).Equal(keylife.WholeSeconds(b))
 		},
 	}
 }
@@ -103,9 +105,4 @@ func (emptyTriggersModifier) PlanModifyMap(_ context.Context, req planmodifier.M
 // isEmptyMap is true for a null or empty map.
 func isEmptyMap(v types.Map) bool {
 	return v.IsNull() || (!v.IsUnknown() && len(v.Elements()) == 0)
-}
-
-// wholeSeconds is the gateway's precision for times.
-func wholeSeconds(t time.Time) time.Time {
-	return t.UTC().Truncate(time.Second)
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
 	"github.com/sms-gateway/terraform-provider-sms/internal/clock"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 const (
@@ -125,7 +126,7 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take before it is abandoned "+
 					"(and retried, see `max_retries`), as a Go duration such as `30s` or `2m`. Between %s and %s; "+
-					"defaults to `%s`.", formatDuration(minimumTimeout), formatDuration(maximumTimeout), formatDuration(defaultTimeout)),
+					"defaults to `%s`.", keylife.FormatDuration(minimumTimeout), keylife.FormatDuration(maximumTimeout), keylife.FormatDuration(defaultTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationBetween(minimumTimeout, maximumTimeout)},
 			},

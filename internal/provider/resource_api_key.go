@@ -31,6 +31,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 var (
@@ -273,15 +274,14 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 	var validFor, rotateBefore types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("valid_for"), &validFor)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
-	if resp.Diagnostics.HasError() || !isKnown(validFor) || !isKnown(rotateBefore) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	lifetime, errFor := time.ParseDuration(validFor.ValueString())
-	window, errBefore := time.ParseDuration(rotateBefore.ValueString())
-	if errFor == nil && errBefore == nil && window >= lifetime {
-		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Rotation Window",
-			fmt.Sprintf("rotate_before (%s) must be shorter than valid_for (%s), or every plan would replace "+
-				"the key. Shorten rotate_before or lengthen valid_for.", formatDuration(window), formatDuration(lifetime)))
+	// Each attribute's own validator reports a duration that does not parse.
+	var ignored diag.Diagnostics
+	if problem := keylife.CheckRotationWindow(duration(validFor, "valid_for", &ignored),
+		duration(rotateBefore, "rotate_before", &ignored)); problem != nil {
+		addNotice(&resp.Diagnostics, *problem, true)
 	}
 }
 
@@ -308,13 +308,13 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	out := r.data.createKey(ctx, input)
 	switch {
 	case out.key != nil:
-		r.keepCreated(ctx, plan, out, recipient, resp)
+		r.saveCreated(ctx, plan, out, recipient, resp)
 	case out.pending != nil:
 		r.keepPending(ctx, plan, out, resp)
 	case out.orphanID != "":
 		// The key exists but its answer was of no use: kept in state with
 		// the error, Terraform marks it tainted and replaces it next time.
-		plan.keepOnlyID(out.orphanID)
+		plan.nullAllButID(out.orphanID)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, out.orphanID)...)
 		addAPIError(&resp.Diagnostics, "Unable to Create API Key",
@@ -326,10 +326,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 }
 
-// keepCreated puts a new key into state, encrypted when asked. A key found
-// only after the run was interrupted is kept with the error, so that
+// saveCreated puts a new key into state, encrypted when asked. A key found
+// only after the run was interrupted is saved with the error, so that
 // Terraform marks it tainted.
-func (r *apiKeyResource) keepCreated(ctx context.Context, plan apiKeyResourceModel, out createOutcome, recipient age.Recipient, resp *resource.CreateResponse) {
+func (r *apiKeyResource) saveCreated(ctx context.Context, plan apiKeyResourceModel, out createOutcome, recipient age.Recipient, resp *resource.CreateResponse) {
 	key := out.key
 	plan.setFromAPI(key)
 	if err := plan.setSecrets(key.Key, key.Secret, recipient); err != nil {
@@ -359,14 +359,11 @@ func (r *apiKeyResource) keepCreated(ctx context.Context, plan apiKeyResourceMod
 // state, with what it takes to look it up and replay it in private state
 // (see pending_create.go).
 func (r *apiKeyResource) keepPending(ctx context.Context, plan apiKeyResourceModel, out createOutcome, resp *resource.CreateResponse) {
-	plan.keepOnlyID("")
+	plan.nullAllButID("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(writePendingCreate(ctx, resp.Private, out.pending)...)
-	addAPIError(&resp.Diagnostics, "API Key Creation Unconfirmed",
-		fmt.Sprintf("The gateway did not say whether it created the key %q. The request is kept in state "+
-			"(marked tainted): the next plan looks the key up without sending anything else, and the next apply "+
-			"or destroy settles it by asking the gateway again with the same request, so that no key is left "+
-			"behind and none is made twice.", plan.Label.ValueString()), out.err, r.data)
+	notice := keylife.CreateUnconfirmed(plan.Label.ValueString())
+	addAPIError(&resp.Diagnostics, notice.Summary, notice.Detail, out.err, r.data)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -392,7 +389,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	case pending != nil:
 		// Found and adopted; said again on every plan, which replaces it
 		// while it is tainted.
-		resp.Diagnostics.AddWarning("Unconfirmed API Key Found", adoptedNotice(state.ID.ValueString()))
+		addNotice(&resp.Diagnostics, keylife.Adopted(state.ID.ValueString()), false)
 	}
 
 	// The framework wants an identity back from every Read, even one that
@@ -449,7 +446,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 
 	// Only these reach the gateway; the other inputs that change in place
-	// (rotate_before, rotation_triggers, retire_after) live in state alone.
+	// (rotate_before, rotation_triggers, retire_after, encryption_recipient)
+	// live in state alone.
 	if input.Label != nil || input.Permissions != nil || input.ValidUntil != nil {
 		key, err := r.data.client.UpdateAPIKey(ctx, id, input)
 		if err != nil {
@@ -461,7 +459,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.Append(writeRevealable(ctx, resp.Private, key.Revealable)...)
 	}
 	if plan.Key.IsUnknown() || plan.EncryptedKey.IsUnknown() {
-		r.keepCredentials(ctx, &plan, state, &resp.Diagnostics)
+		r.fillCredentials(ctx, &plan, state, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
@@ -489,15 +487,15 @@ func (m apiKeyResourceModel) updateInput(ctx context.Context, state apiKeyResour
 	return in, diags
 }
 
-// keepCredentials puts the key and secret into state as the plan asks,
-// encrypted to the planned recipient or not: from what state holds in the
-// clear, or else read again from the gateway. Where that fails, state keeps
-// what it held and the next plan asks again.
-func (r *apiKeyResource) keepCredentials(ctx context.Context, plan *apiKeyResourceModel, state apiKeyResourceModel, diags *diag.Diagnostics) {
+// fillCredentials puts the key and secret into state where the plan left
+// them to apply, encrypted to the planned recipient or not, from where
+// keylife says. Where that fails, state keeps what it held and the next
+// plan asks again.
+func (r *apiKeyResource) fillCredentials(ctx context.Context, plan *apiKeyResourceModel, state apiKeyResourceModel, diags *diag.Diagnostics) {
 	plan.Key, plan.Secret = state.Key, state.Secret
 	plan.EncryptedKey, plan.EncryptedSecret = state.EncryptedKey, state.EncryptedSecret
 	key, secret := state.Key.ValueString(), state.Secret.ValueString()
-	if !isKnown(state.Key) || !isKnown(state.Secret) {
+	if keylife.SourceOf(state.key(true, nil, diags)) == keylife.FromGateway {
 		creds, err := r.data.client.GetCredentials(ctx, state.ID.ValueString())
 		if err != nil {
 			addAPIError(diags, "Unable to Read API Key Credentials",
@@ -530,17 +528,27 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	switch {
-	case pending != nil:
-		r.deletePending(ctx, state, pending, resp)
-	case !isKnown(state.ID):
-		// An unconfirmed create whose record Terraform did not hand over, as
-		// it does not when it replaces a tainted object: no lookup found its
-		// key, so there is nothing known to delete (see pending_create.go).
-	case isKnown(state.RetireAfter):
-		r.retire(ctx, state, &resp.Diagnostics)
-	default:
+	if pending != nil && !isKnown(state.ID) {
+		r.deleteUnconfirmed(ctx, state, pending, resp)
+		return
+	}
+	now := r.data.clock.Now()
+	retirement := keylife.Retire(state.key(true, pending, &resp.Diagnostics), now)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch retirement.Action {
+	case keylife.Delete:
 		r.deleteKey(ctx, state.ID.ValueString(), &resp.Diagnostics)
+	case keylife.BringForward:
+		r.retire(ctx, state.ID.ValueString(), retirement.Deadline, now, &resp.Diagnostics)
+	case keylife.ConfirmExpiry:
+		r.readToConfirmRetired(ctx, state.ID.ValueString(), retirement.Deadline, now, &resp.Diagnostics)
+	case keylife.Forget:
+		// Expired, or an unconfirmed create whose record Terraform did not
+		// hand over, as it does not when it replaces a tainted object: no
+		// lookup found its key, so there is nothing known to delete (see
+		// pending_create.go).
 	}
 }
 
@@ -551,45 +559,30 @@ func (r *apiKeyResource) deleteKey(ctx context.Context, id string, diags *diag.D
 	}
 }
 
-// retire brings the key's expiry forward to now + retire_after instead of
+// retire brings the key's expiry forward to the deadline instead of
 // deleting it, so that services still holding it keep working until then.
-// A key that expires earlier anyway is left as it is; one that has expired
-// or is gone is simply forgotten.
-func (r *apiKeyResource) retire(ctx context.Context, state apiKeyResourceModel, diags *diag.Diagnostics) {
-	id := state.ID.ValueString()
-	now := r.data.clock.Now()
-	// The schema validator has already proved that this parses.
-	window, _ := time.ParseDuration(state.RetireAfter.ValueString())
-	until := wholeSeconds(now.Add(window))
-	if expiry, known := expiryOf(state); known && !expiry.After(until) {
-		// The gateway never extends an expiry: one that state says has
-		// passed has passed.
-		if expiry.After(now) {
-			r.retiredAlready(ctx, id, until, now, diags)
-		}
-		return
-	}
-	_, err := r.data.client.UpdateAPIKey(ctx, id, client.UpdateAPIKeyInput{ValidUntil: &until})
+// A key that is gone is simply forgotten.
+func (r *apiKeyResource) retire(ctx context.Context, id string, deadline, now time.Time, diags *diag.Diagnostics) {
+	_, err := r.data.client.UpdateAPIKey(ctx, id, client.UpdateAPIKeyInput{ValidUntil: &deadline})
 	switch {
 	case err == nil:
-		diags.AddWarning("API Key Retired",
-			fmt.Sprintf("The key %s was not deleted: it keeps working until %s (retire_after), and the gateway "+
-				"deletes it 30 days after that.", id, until.Format(time.RFC3339)))
+		addNotice(diags, keylife.Retired(id, deadline), false)
 	case client.NotFound(err):
 	case refusedExpiry(err):
 		// State may not know of an expiry brought forward since, by hand or
 		// by an earlier attempt whose answer was lost.
-		r.retiredAlready(ctx, id, until, now, diags)
+		r.readToConfirmRetired(ctx, id, deadline, now, diags)
 	default:
 		addAPIError(diags, "Unable to Retire API Key",
 			fmt.Sprintf("The provider could not bring the expiry of the key %s forward to %s; the key is "+
-				"kept in state and still works.", id, until.Format(time.RFC3339)), err, r.data)
+				"kept in state and still works.", id, deadline.Format(time.RFC3339)), err, r.data)
 	}
 }
 
-// retiredAlready checks a key whose expiry needs no bringing forward: it is
-// forgotten when it expires by until, and otherwise it is an error.
-func (r *apiKeyResource) retiredAlready(ctx context.Context, id string, until, now time.Time, diags *diag.Diagnostics) {
+// readToConfirmRetired reads a key whose expiry needs no bringing forward,
+// or that the gateway refused to bring forward, and lets keylife judge the
+// expiry it shows. A key that is gone is forgotten.
+func (r *apiKeyResource) readToConfirmRetired(ctx context.Context, id string, deadline, now time.Time, diags *diag.Diagnostics) {
 	key, err := r.data.client.GetAPIKey(ctx, id)
 	switch {
 	case client.NotFound(err):
@@ -598,14 +591,13 @@ func (r *apiKeyResource) retiredAlready(ctx context.Context, id string, until, n
 		addAPIError(diags, "Unable to Retire API Key",
 			fmt.Sprintf("The provider could not read the key %s to retire it; it is kept in state.", id), err, r.data)
 		return
-	case key.ValidUntil == nil || key.ValidUntil.After(until):
-		diags.AddError("Unable to Retire API Key",
-			fmt.Sprintf("The gateway refused to bring the expiry of the key %s forward to %s, and the key does "+
-				"not expire by then. It is kept in state and still works; try again.", id, until.Format(time.RFC3339)))
-	case key.ValidUntil.After(now):
-		diags.AddWarning("API Key Retired",
-			fmt.Sprintf("The key %s was not deleted: it keeps working until %s, its expiry, which is before "+
-				"retire_after would end.", id, key.ValidUntil.UTC().Format(time.RFC3339)))
+	}
+	retired, failed := keylife.ConfirmRetired(id, deadline, now, key.ValidUntil)
+	switch {
+	case failed != nil:
+		addNotice(diags, *failed, true)
+	case retired != nil:
+		addNotice(diags, *retired, false)
 	}
 }
 
@@ -645,23 +637,15 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 // explainImportedCredentials says what becomes of an imported key's key and
-// secret. Import cannot see the configuration, and so cannot know whether
-// they must be encrypted: they are read at the next apply, which can.
+// secret, and where the gateway will not show them again, why.
 func (r *apiKeyResource) explainImportedCredentials(ctx context.Context, key *client.APIKey, diags *diag.Diagnostics) {
-	id := key.ID
-	if key.Revealable {
-		diags.AddWarning("API Key Secret Read At Next Apply",
-			fmt.Sprintf("The imported key %s has no key and secret in state yet. The next apply reads them from "+
-				"the gateway and keeps them as the configuration says: encrypted when encryption_recipient is "+
-				"set, so that they never reach state in the clear.", id))
-		return
+	why := ""
+	if !key.Revealable {
+		// The gateway refuses with the reason; being refused reads nothing.
+		_, refusal := r.data.client.GetCredentials(ctx, key.ID)
+		why = revealRefusal(refusal, key, r.data)
 	}
-	// The gateway refuses with the reason; being refused reads nothing.
-	_, refusal := r.data.client.GetCredentials(ctx, id)
-	why := revealRefusal(refusal, key, r.data)
-	diags.AddWarning("API Key Secret Not Imported",
-		fmt.Sprintf("The key and secret of the imported key %s stay null in state: %s. If a service needs "+
-			"them, issue a new key with `terraform apply -replace=<address>`.", id, why))
+	addNotice(diags, keylife.ImportedCredentials(key.ID, key.Revealable, why), false)
 }
 
 // revealRefusal says why the gateway will not show a key again.
@@ -702,18 +686,7 @@ func (m apiKeyResourceModel) createInput(ctx context.Context, now time.Time) (cl
 		diags.Append(m.Permissions.ElementsAs(ctx, &in.Permissions, false)...)
 		slices.Sort(in.Permissions)
 	}
-	switch {
-	case isKnown(m.ValidUntil):
-		t, d := m.ValidUntil.ValueRFC3339Time()
-		diags.Append(d...)
-		t = wholeSeconds(t)
-		in.ValidUntil = &t
-	case isKnown(m.ValidFor):
-		// The schema validator has already proved that this parses.
-		lifetime, _ := time.ParseDuration(m.ValidFor.ValueString())
-		t := wholeSeconds(now.Add(lifetime))
-		in.ValidUntil = &t
-	}
+	in.ValidUntil = keylife.NewExpiry(m.config(&diags), now)
 	return in, diags
 }
 
@@ -760,9 +733,9 @@ func (m *apiKeyResourceModel) setFromAPI(key *client.APIKey) {
 	m.keyFacts = newKeyFacts(key)
 }
 
-// keepOnlyID fills what the gateway would have told with nulls, for a key
-// known only by its id (or not even that) after a failed create.
-func (m *apiKeyResourceModel) keepOnlyID(id string) {
+// nullAllButID fills what the gateway would have told with nulls, for a
+// key known only by its id (or not even that) after a failed create.
+func (m *apiKeyResourceModel) nullAllButID(id string) {
 	m.ID = types.StringNull()
 	if id != "" {
 		m.ID = types.StringValue(id)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -141,103 +140,6 @@ resource "sms_api_key" "test" {
 					return r.expectAnswers(2, nil)
 				},
 			},
-		},
-	})
-}
-
-// Removing a key from the configuration retires it too; so does removing
-// one whose expiry comes sooner, which keeps that expiry.
-func TestAccAPIKeyResource_retireOnRemoval(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, sandbox.Options{})
-	env.requireSandbox(t)
-	r := &retiring{env: env}
-	soon := env.clock.Now().Add(2 * time.Hour).Truncate(time.Second)
-	keys := config(fmt.Sprintf(`
-resource "sms_api_key" "test" {
-  label        = "long"
-  permissions  = ["balance"]
-  retire_after = "48h"
-}
-
-resource "sms_api_key" "soon" {
-  label        = "soon"
-  permissions  = ["balance"]
-  retire_after = "48h"
-  valid_until  = %q
-}
-`, soon.Format(time.RFC3339)))
-	var soonID string
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: keys,
-				Check: resource.ComposeTestCheckFunc(r.remember, func(s *terraform.State) error {
-					soonID = s.RootModule().Resources["sms_api_key.soon"].Primary.ID
-					return nil
-				}),
-			},
-			{
-				Config: config(`resource "terraform_data" "left" {}`),
-				Check: resource.ComposeTestCheckFunc(
-					r.expectWorksUntil(0, func() time.Time { return env.clock.Now().Add(48 * time.Hour) }),
-					func(*terraform.State) error {
-						got, err := env.api.GetAPIKey(context.Background(), soonID)
-						if err != nil || got.ValidUntil == nil || !got.ValidUntil.Equal(soon) {
-							return fmt.Errorf("the key expiring sooner: %+v, %w; want it kept until %s", got, err, soon)
-						}
-						return nil
-					}),
-			},
-		},
-	})
-}
-
-// A fixed valid_until brought forward changes the key in place; pushed
-// back, or set on a key without one, as the gateway allows or not.
-func TestAccAPIKeyResource_validUntilBroughtForward(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, sandbox.Options{})
-	label := testLabel(t)
-	at := func(d time.Duration) string {
-		return env.clock.Now().Add(d).Truncate(time.Second).UTC().Format(time.RFC3339)
-	}
-	withExpiry := func(validUntil string) string {
-		extra := `  permissions = ["balance"]`
-		if validUntil != "" {
-			extra += fmt.Sprintf("\n  valid_until = %q", validUntil)
-		}
-		return apiKeyConfig(label, env.keyEnvironment(), extra)
-	}
-	action := func(cfg string, a plancheck.ResourceActionType, expiresAt string) resource.TestStep {
-		var expiry knownvalue.Check = knownvalue.Null()
-		if expiresAt != "" {
-			expiry = knownvalue.StringExact(expiresAt)
-		}
-		return resource.TestStep{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(testKeyAddress, a),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("expires_at"), expiry),
-				env.expectKeyWorks(),
-			},
-		}
-	}
-	week, day, twoDays := at(7*24*time.Hour), at(24*time.Hour), at(48*time.Hour)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			action(withExpiry(""), plancheck.ResourceActionCreate, ""),
-			action(withExpiry(week), plancheck.ResourceActionUpdate, week),
-			action(withExpiry(day), plancheck.ResourceActionUpdate, day),
-			action(withExpiry(twoDays), plancheck.ResourceActionDestroyBeforeCreate, twoDays),
-			action(withExpiry(""), plancheck.ResourceActionDestroyBeforeCreate, ""),
 		},
 	})
 }

@@ -141,7 +141,7 @@ func TestAccAPIKeyResource_importWithRecipientNeverHoldsPlaintext(t *testing.T) 
 			} else {
 				initialized(t, w, cfg)
 				imported := w.MustRun("import", "-input=false", "-no-color", testKeyAddress, existing.ID)
-				expectOutput(t, imported, "API Key Secret Read At Next Apply", existing.ID)
+				expectOutput(t, imported, "Imported API Key Secret Read On Apply", existing.ID)
 				outputs = append(outputs, imported)
 				expectNoPlaintext(t, w, existing)
 			}

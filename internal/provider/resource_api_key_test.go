@@ -208,34 +208,49 @@ func TestAccAPIKeyResource_replaceOnImmutableChange(t *testing.T) {
 	})
 }
 
+// The provider's own rotation under create_before_destroy: a changed
+// rotation_triggers and then the rotate_before window, opened by moving
+// the injected clock, each make the new key before the old one goes.
 func TestAccAPIKeyResource_rotation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, sandbox.Options{})
+	env.requireSandbox(t)
 	label := testLabel(t)
 	keys := statecheck.CompareValue(compare.ValuesDiffer())
 	withTrigger := func(release string) string {
 		return config(fmt.Sprintf(`
-resource "terraform_data" "release" {
-  input = %q
-}
-
 resource "sms_api_key" "test" {
-  label       = %q
-  environment = %q
-  permissions = ["balance"]
+  label             = %q
+  environment       = %q
+  permissions       = ["balance"]
+  valid_for         = "720h"
+  rotate_before     = "168h"
+  rotation_triggers = { release = %q }
 
   lifecycle {
     create_before_destroy = true
-    replace_triggered_by  = [terraform_data.release]
   }
 }
-`, release, label, env.keyEnvironment()))
+`, label, env.keyEnvironment(), release))
 	}
+	// The clock stands still between an apply and its checks.
+	expiresIn720h := statecheck.ExpectKnownValue(testKeyAddress, tfjsonpath.New("expires_at"), knownvalue.StringFunc(func(got string) error {
+		if want := env.clock.Now().Add(720 * time.Hour).Format(time.RFC3339); got != want {
+			return fmt.Errorf("expires_at = %s, want %s (now + valid_for)", got, want)
+		}
+		return nil
+	}))
 	newKey := func() []statecheck.StateCheck {
 		return []statecheck.StateCheck{
 			keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
+			expiresIn720h,
 			env.expectKeyWorks(),
 		}
+	}
+	createdFirst := func(also ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreateBeforeDestroy),
+		}, also...)}
 	}
 
 	resource.Test(t, resource.TestCase{
@@ -243,30 +258,20 @@ resource "sms_api_key" "test" {
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: withTrigger("v1"), ConfigStateChecks: newKey()},
+			{Config: withTrigger("v2"), ConfigPlanChecks: createdFirst(), ConfigStateChecks: newKey()},
 			{
-				Config: withTrigger("v1"),
-				Taint:  []string{testKeyAddress},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
+				// 553h after the create: 167h before expiry, inside rotate_before.
+				PreConfig: func() { env.advance(553 * time.Hour) },
+				Config:    withTrigger("v2"),
+				ConfigPlanChecks: createdFirst(
+					plancheck.ExpectUnknownValue(testKeyAddress, tfjsonpath.New("expires_at")),
+				),
 				ConfigStateChecks: newKey(),
 			},
 			{
-				Config: withTrigger("v2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: newKey(),
-			},
-			{
-				Config: withTrigger("v2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { env.advance(551 * time.Hour) }, // an hour before the next window
+				Config:           withTrigger("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -507,41 +512,6 @@ func TestAccAPIKeyResource_expiryRotation(t *testing.T) {
 			rotated(2 * time.Hour),     // inside the window: 167h before expiry
 			unchanged(24 * time.Hour),
 			rotated(1000 * time.Hour), // long expired
-		},
-	})
-}
-
-// Without rotate_before a key is replaced once it has expired.
-func TestAccAPIKeyResource_expiredKeyIsReplaced(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, sandbox.Options{})
-	env.requireSandbox(t)
-	cfg := apiKeyConfig(testLabel(t), env.keyEnvironment(), "  permissions = [\"balance\"]\n  valid_for   = \"1h\"")
-	keys := statecheck.CompareValue(compare.ValuesDiffer())
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{keys.AddStateValue(testKeyAddress, tfjsonpath.New("key"))}},
-			{
-				PreConfig:        func() { env.advance(59 * time.Minute) },
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				PreConfig: func() { env.advance(time.Minute) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testKeyAddress, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					keys.AddStateValue(testKeyAddress, tfjsonpath.New("key")),
-					env.expectKeyWorks(),
-				},
-			},
 		},
 	})
 }

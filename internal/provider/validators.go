@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/sms-gateway/terraform-provider-sms/internal/client"
+	"github.com/sms-gateway/terraform-provider-sms/internal/keylife"
 )
 
 // durationBetween accepts a Go duration string within [lowest, highest].
@@ -35,7 +36,7 @@ func (v durationValidator) Description(context.Context) string {
 	if len(quoted) > 2 {
 		such = strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
 	}
-	return fmt.Sprintf("a duration such as %s, between %s and %s", such, formatDuration(v.lowest), formatDuration(v.highest))
+	return fmt.Sprintf("a duration such as %s, between %s and %s", such, keylife.FormatDuration(v.lowest), keylife.FormatDuration(v.highest))
 }
 
 // durationExamples are what a duration's message may suggest, in the order
@@ -57,9 +58,9 @@ func (v durationValidator) examples() []string {
 		}
 	}
 	if len(fit) == 0 {
-		fit = append(fit, example{formatDuration(v.lowest), v.lowest})
+		fit = append(fit, example{keylife.FormatDuration(v.lowest), v.lowest})
 		if v.highest != v.lowest {
-			fit = append(fit, example{formatDuration(v.highest), v.highest})
+			fit = append(fit, example{keylife.FormatDuration(v.highest), v.highest})
 		}
 	}
 	slices.SortFunc(fit, func(a, b example) int { return cmp.Compare(a.duration, b.duration) })
@@ -179,19 +180,6 @@ func (v regexpValidator) ValidateString(ctx context.Context, req validator.Strin
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
 			fmt.Sprintf("%s must be %s: %s.", req.Path, v.Description(ctx), err))
 	}
-}
-
-// formatDuration writes whole hours and minutes as people do: 720h rather
-// than Go's 720h0m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // wholeNumberBetween accepts a whole number within [lowest, highest]. It

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -22,14 +23,9 @@ const (
 	minValidFor      = time.Minute
 	minRetireAfter   = time.Minute
 	// maxValidFor is two years of 365 days, so that a duration never
-	// reaches past latestExpiry.
+	// reaches past keylife.LatestExpiry.
 	maxValidFor = 2 * 365 * 24 * time.Hour
 )
-
-// latestExpiry is the gateway's limit for an expiry: two calendar years.
-func latestExpiry(now time.Time) time.Time {
-	return now.AddDate(2, 0, 0)
-}
 
 var labelCharacters = regexp.MustCompile(`^[^\p{Cc}]*$`)
 
@@ -46,6 +42,12 @@ func environmentValidators() []validator.String {
 
 func lengthValidators() []validator.Number {
 	return []validator.Number{wholeNumberBetween(minKeyLength, maxKeyLength), recommendedKeyLength()}
+}
+
+// scopeList names every scope, for the descriptions of the attributes that
+// take one.
+func scopeList() string {
+	return "`" + strings.Join(client.Scopes, "`, `") + "`"
 }
 
 func permissionsValidators() []validator.Set {

@@ -299,26 +299,6 @@ func TestNumberValidators(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
-	t.Parallel()
-	for d, want := range map[time.Duration]string{
-		time.Second:                "1s",
-		90 * time.Second:           "1m30s",
-		time.Minute:                "1m",
-		10 * time.Minute:           "10m",
-		time.Hour:                  "1h",
-		17520 * time.Hour:          "17520h",
-		time.Hour + 30*time.Minute: "1h30m",
-		time.Hour + time.Second:    "1h0m1s",
-		1500 * time.Millisecond:    "1.5s",
-		0:                          "0s",
-	} {
-		if got := formatDuration(d); got != want {
-			t.Errorf("formatDuration(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 func TestEncryptToOpensWithIdentity(t *testing.T) {
 	t.Parallel()
 	identity := newIdentity(t)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,12 @@ func TestFaultsFollowTheInjectedRandomSource(t *testing.T) {
 	first, second := run(), run()
 	if fmt.Sprint(first) != fmt.Sprint(second) {
 		t.Errorf("same seed, different faults:\n%v\n%v", first, second)
+	}
+	// Half of 20 requests fail: a run without a fault, or without an
+	// answer, would prove nothing about the faults' source.
+	if !slices.ContainsFunc(first, func(status int) bool { return status >= 500 }) ||
+		!slices.Contains(first, http.StatusOK) {
+		t.Errorf("at a fail rate of 0.5 the statuses are %v, want faults and answers both", first)
 	}
 }
 

@@ -267,9 +267,10 @@ func (s *Server) getKey(c *call) reply {
 	return jsonReply(http.StatusOK, s.view(c, k))
 }
 
-// patchKey changes a key's label, permissions or valid_until. Only new
-// scopes need the caller to hold them: a label or an earlier expiry takes
-// nothing more than the api_keys scope, since neither widens a key.
+// patchKey changes a key's label, permissions or valid_until. Every scope
+// that a PATCH names must be held by the caller, even one the key holds
+// already; a label or an earlier expiry takes nothing more than the
+// api_keys scope, since neither widens a key.
 func (s *Server) patchKey(c *call) reply {
 	k, found := c.account.keys[c.id]
 	if !found {
