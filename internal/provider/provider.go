@@ -119,7 +119,7 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"error or a timeout, with exponential backoff and jitter. Answers that ask the provider to slow "+
 					"down (429) are waited out as the gateway says and do not count, but one request waits at most "+
 					"%s for them in all, then fails. Between 0 and %d; defaults to %d.",
-					formatDuration(client.DefaultRateLimitWait), maximumRetries, defaultRetries),
+					keylife.FormatDuration(client.DefaultRateLimitWait), maximumRetries, defaultRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maximumRetries)},
 			},
