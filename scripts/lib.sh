@@ -46,6 +46,24 @@ release_tool() {
   cached_tool "$(cache_dir)/$name-$version" "$name" build_release_tool
 }
 
+# terraform_release MINOR prints the path of the Terraform release that
+# tools/terraform-MINOR/go.mod pins, building it there once per version.
+# `go install` cannot build Terraform 1.9 and later: their go.mod replaces
+# state backends with folders that the module zip leaves out, and that
+# module stands in for them (see tools/terraform-stand-ins).
+terraform_release() {
+  local minor=$1 tools version
+  tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/terraform-$minor" && pwd)
+  version=$(cd "$tools" && go list -m -f '{{.Version}}' github.com/hashicorp/terraform)
+  # Release builds set version.dev=no; without it the CLI calls itself a
+  # -dev prerelease, which version checks treat as older than the release.
+  build_terraform_release() {
+    (cd "$tools" && go build -ldflags '-X github.com/hashicorp/terraform/version.dev=no' \
+      -o "$1/terraform" github.com/hashicorp/terraform)
+  }
+  cached_tool "$(cache_dir)/terraform-${version#v}" terraform build_terraform_release
+}
+
 # copy_examples REPO DIR copies the whole examples tree of REPO to DIR, so
 # that relative module sources still resolve, minus anything a local run
 # there may have left behind.

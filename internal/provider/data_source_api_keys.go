@@ -3,13 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -30,13 +27,9 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataSourceModel struct {
-	Environment types.String         `tfsdk:"environment"`
-	Label       types.String         `tfsdk:"label"`
-	LabelRegex  types.String         `tfsdk:"label_regex"`
-	Permission  types.String         `tfsdk:"permission"`
-	Expired     types.Bool           `tfsdk:"expired"`
-	APIKeys     []apiKeySummaryModel `tfsdk:"api_keys"`
-	IDs         []types.String       `tfsdk:"ids"`
+	keyFilterModel
+	APIKeys []apiKeySummaryModel `tfsdk:"api_keys"`
+	IDs     []types.String       `tfsdk:"ids"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -104,34 +97,10 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	// The schema validator has checked the pattern; it is compiled once,
-	// before any request, and an error here is reported rather than panicked.
-	var labelPattern *regexp.Regexp
-	if !config.LabelRegex.IsNull() {
-		var err error
-		if labelPattern, err = regexp.Compile(config.LabelRegex.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("label_regex"), "Invalid Regular Expression",
-				fmt.Sprintf("label_regex must be a regular expression in RE2 syntax: %s.", err))
-			return
-		}
-	}
-
-	// The gateway filters by environment and label itself and orders the
-	// keys; the other filters apply here, over every page.
-	keys, err := d.data.client.ListAPIKeys(ctx, client.ListAPIKeysInput{
-		Environment: config.Environment.ValueString(),
-		Label:       config.Label.ValueString(),
-	})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to List API Keys", "The provider could not list the account's keys.", err, d.data)
+	keys := config.matchingKeys(ctx, d.data, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	keys = slices.DeleteFunc(keys, func(k client.APIKey) bool {
-		return (labelPattern != nil && !labelPattern.MatchString(k.Label)) ||
-			(!config.Permission.IsNull() && !slices.Contains(k.Permissions, config.Permission.ValueString())) ||
-			(!config.Expired.IsNull() && k.Expired != config.Expired.ValueBool())
-	})
 	config.APIKeys = make([]apiKeySummaryModel, len(keys))
 	config.IDs = make([]types.String, len(keys))
 	for i := range keys {

@@ -13,9 +13,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -45,6 +47,8 @@ var (
 	_ provider.Provider                       = (*smsProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*smsProvider)(nil)
 	_ provider.ProviderWithValidateConfig     = (*smsProvider)(nil)
+	_ provider.ProviderWithListResources      = (*smsProvider)(nil)
+	_ provider.ProviderWithActions            = (*smsProvider)(nil)
 )
 
 // options holds what the provider takes from its surroundings, so that tests
@@ -170,6 +174,8 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 
 	// A value that depends on a resource not yet created is unknown during
 	// plan. Plans that need no API call still work; any that does says why
@@ -223,6 +229,7 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	data.client = c
+	data.ownKey = newOwnKey(apiKey)
 	data.requestTimeout = timeout
 	data.maxRetries = int(maxRetries)
 	data.endpoint = endpoint
@@ -334,5 +341,17 @@ func (p *smsProvider) EphemeralResources(context.Context) []func() ephemeral.Eph
 	return []func() ephemeral.EphemeralResource{
 		newAPIKeyEphemeralResource,
 		newAPIKeyCredentialsEphemeralResource,
+	}
+}
+
+func (p *smsProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newAPIKeyListResource,
+	}
+}
+
+func (p *smsProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		newRevokeAPIKeyAction,
 	}
 }

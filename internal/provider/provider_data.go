@@ -23,6 +23,9 @@ type providerData struct {
 	endpoint       string
 	endpointSource string
 	apiKeySource   string
+	// ownKey recognises the key the provider is configured with, which
+	// sms_revoke_api_key refuses to revoke.
+	ownKey ownKey
 }
 
 // providerDataFrom checks the value Terraform passed to a resource's or data
