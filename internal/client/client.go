@@ -28,11 +28,14 @@ var Scopes = []string{"analytics", "api_keys", "balance", "contacts", "hooks", "
 const EnvironmentLive, EnvironmentSandbox = "live", "sandbox"
 
 const (
-	defaultUserAgent     = "sms-gateway-client"
-	defaultRetryWaitMin  = 500 * time.Millisecond
-	defaultRetryWaitMax  = 30 * time.Second
-	defaultRateLimitWait = 5 * time.Minute
+	defaultUserAgent    = "sms-gateway-client"
+	defaultRetryWaitMin = 500 * time.Millisecond
+	defaultRetryWaitMax = 30 * time.Second
 )
+
+// DefaultRateLimitWait is how long one call waits on 429 answers in all,
+// unless Config.RateLimitWait says otherwise.
+const DefaultRateLimitWait = 5 * time.Minute
 
 // Config says how a Client reaches the gateway. Only APIKey is required;
 // every zero value means the default named beside it.
@@ -130,7 +133,7 @@ func New(cfg Config) (*Client, error) {
 		sleep:          cfg.Sleep,
 		retryWaitMin:   cmp.Or(cfg.RetryWaitMin, defaultRetryWaitMin),
 		retryWaitMax:   cmp.Or(cfg.RetryWaitMax, defaultRetryWaitMax),
-		rateLimitWait:  cmp.Or(cfg.RateLimitWait, defaultRateLimitWait),
+		rateLimitWait:  cmp.Or(cfg.RateLimitWait, DefaultRateLimitWait),
 		now:            time.Now,
 		rand:           cfg.Rand,
 		hookCreates:    make(chan struct{}, 1),

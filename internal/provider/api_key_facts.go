@@ -111,15 +111,15 @@ func apiKeySummaryAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"last_revealed_at": schema.StringAttribute{
-			MarkdownDescription: "When the key and its secret were last read again after creation (RFC 3339), " +
-				"or null if never.",
+			MarkdownDescription: "When the key and its secret were last fetched from the gateway after its " +
+				"creation (RFC 3339), or null if never.",
 			CustomType: timetypes.RFC3339Type{},
 			Computed:   true,
 		},
 		"revealable": schema.BoolAttribute{
-			MarkdownDescription: "Whether the provider's own key may read this key and its secret again: it " +
-				"must hold every scope of this key (and be `live` for a `live` key), and the account must " +
-				"allow reading keys again.",
+			MarkdownDescription: "Whether the gateway shows this key and its secret again to the provider's " +
+				"own key: it must hold every scope of this key (and be `live` for a `live` key), and the " +
+				"account must allow it (see [when the gateway shows a key again](../guides/keeping-keys-out-of-state.md#when-the-gateway-shows-a-key-again)).",
 			Computed: true,
 		},
 	}

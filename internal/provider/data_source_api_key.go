@@ -45,11 +45,12 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Validators:          keyIDValidators(),
 	}
 	attributes["include_credentials"] = schema.BoolAttribute{
-		MarkdownDescription: "Whether to read the key and its secret too (default `false`), where the gateway " +
-			"lets the provider's key (see `revealable`); where it does not, the read fails with the reason. " +
+		MarkdownDescription: "Whether to fetch the key and its secret too (default `false`), where the gateway " +
+			"shows them again (see `revealable`); where it does not, the read fails with the reason. " +
 			"They are then kept in state, as sensitive values, like " +
 			"every data source's results; to keep them out of state, use the `sms_api_key_credentials` " +
-			"ephemeral resource instead.",
+			"ephemeral resource instead. Terraform reads a data source at every plan and refresh, so each " +
+			"one fetches them again and moves the key's `last_revealed_at`.",
 		Optional: true,
 	}
 	attributes["key"] = schema.StringAttribute{
@@ -63,7 +64,7 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Sensitive:           true,
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up one API key by id, and optionally reads its key and secret again.",
+		MarkdownDescription: "Looks up one API key by id, and optionally fetches its key and secret.",
 		Attributes:          attributes,
 	}
 }

@@ -34,11 +34,10 @@ func (e *apiKeyCredentialsEphemeralResource) Metadata(_ context.Context, req eph
 
 func (e *apiKeyCredentialsEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The key and secret of an existing API key, read again from the gateway each time " +
-			"Terraform opens it and never written to plan or state: for a provider block or a write-only " +
-			"argument. The gateway shows them where the provider's key holds every scope of the key (and is " +
-			"`live` for a `live` key) and the account allows reading keys again; each read sets the key's " +
-			"`last_revealed_at`.",
+		MarkdownDescription: "The key and secret of an existing API key, fetched from the gateway each time " +
+			"Terraform opens it (during plan as well as apply) and never written to plan or state: for a " +
+			"provider block or a write-only argument. The gateway shows them only " +
+			"[where it shows a key again](../guides/keeping-keys-out-of-state.md#when-the-gateway-shows-a-key-again), and each fetch sets the key's `last_revealed_at`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id, such as `ak_0123456789abcdefghij`.",

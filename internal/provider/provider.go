@@ -102,8 +102,8 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1), apiKeyCharacters()},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the gateway's API, of the form `https://HOST/api`, without user " +
-					"name or password; the provider appends the paths of the resources itself. Defaults to the `" +
+				MarkdownDescription: "Base URL of the gateway's API, of the form `https://HOST/api`, with no user " +
+					"name, password, query or fragment; the provider appends the paths of the resources itself. Defaults to the `" +
 					envEndpoint + "` environment variable, then to `" + client.DefaultEndpoint + "`. Plain " +
 					"`http://` is accepted only for a host on this machine's loopback (`localhost`, `127.0.0.1`, " +
 					"`::1`), such as the local sandbox (`terraform-provider-sms sandbox`), which lets you try the " +
@@ -121,8 +121,9 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error, a network "+
 					"error or a timeout, with exponential backoff and jitter. Answers that ask the provider to slow "+
-					"down (429) are waited out as the gateway says and do not count. Between 0 and %d; defaults to %d.",
-					maximumRetries, defaultRetries),
+					"down (429) are waited out as the gateway says and do not count, but one request waits at most "+
+					"%s for them in all, then fails. Between 0 and %d; defaults to %d.",
+					keylife.FormatDuration(client.DefaultRateLimitWait), maximumRetries, defaultRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maximumRetries)},
 			},

@@ -83,11 +83,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An API key of the gateway, for a service that sends SMS. The key and its " +
 			"webhook-signing secret are kept in state as sensitive values, or only encrypted (see " +
-			"`encryption_recipient`). Any change to an input marked *replaces* deletes the old key, or retires " +
-			"it (see `retire_after`), and creates a new one: first the new one with `create_before_destroy`, " +
-			"else first the old. Use `create_before_destroy` and " +
+			"`encryption_recipient`). A change that replaces the key (each input says when) deletes the old " +
+			"key, or retires it (see `retire_after`), and creates a new one: first the new one with " +
+			"`create_before_destroy`, else first the old. Use `create_before_destroy` and " +
 			"`retire_after` to rotate without downtime. An imported key gets its key and secret at the next " +
-			"apply where the gateway lets the provider's key read them again.",
+			"apply, where the gateway shows them again.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id, made by the gateway (such as `ak_…`).",
@@ -134,9 +134,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
 			"rotation_triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary strings; any change to them replaces the key (setting them on a " +
-					"key just imported does not, and `{}` is the same as none). Feed it a value that changes " +
-					"when the key should be rotated, such as a `time_rotating` id or a release number.",
+				MarkdownDescription: "Arbitrary strings; any change to them replaces the key, and `{}` is the " +
+					"same as none. Adding them where there were none does not replace a key whose key and secret " +
+					"state does not hold: one just imported, until an apply fetches them, and for good an imported " +
+					"key that the gateway will not show again. Feed it a value that changes when the key should " +
+					"be rotated, such as a `time_rotating` id or a release number.",
 				ElementType:   types.StringType,
 				Optional:      true,
 				Computed:      true,
@@ -148,10 +150,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"whole seconds. Prefer `valid_for` for keys that rotate. Conflicts with `valid_for`. Moving " +
 					"it earlier while it is still ahead, or setting it on a key without one, changes the key in " +
 					"place; moving it later or removing it replaces the key, since the gateway only brings an " +
-					"expiry forward. Once it has passed, the key stops working and plans warn about it; only a " +
-					"later `valid_until` (or `valid_for`) gives a new key. An import writes the key's expiry here, so " +
-					"that configuration generated for it tells the truth; leaving it out of the configuration of " +
-					"a key just imported keeps the key and its expiry.",
+					"expiry forward; so does a value known only at apply. Once it has passed, the key stops " +
+					"working and plans warn about it; only a later `valid_until` (or `valid_for`) gives a new key. " +
+					"An import writes the key's expiry here, so that configuration generated for it tells the " +
+					"truth; leaving it out of the configuration of a key just imported keeps the key and its expiry.",
 				CustomType:    timetypes.RFC3339Type{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{sameInstant()},
@@ -159,7 +161,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"valid_for": schema.StringAttribute{
 				MarkdownDescription: "How long each key works after it is created, as a duration such as `720h` " +
 					"(at least `1m`, at most two years). It is turned into the key's expiry once, when the key is " +
-					"created; see `expires_at`. Conflicts with `valid_until`. Changing it replaces the key.",
+					"created; see `expires_at`. Conflicts with `valid_until`. Changing or removing it replaces " +
+					"the key, except when it is first set on a key that already has an expiry, such as one just " +
+					"imported: it then shapes only the keys that later rotations make.",
 				Optional:      true,
 				Validators:    []validator.String{durationBetween(minValidFor, maxValidFor)},
 				PlanModifiers: []planmodifier.String{sameDuration()},
@@ -167,7 +171,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "With `valid_for`: how long before `expires_at` plans start to replace the " +
 					"key, as a duration such as `168h`; it must be shorter than `valid_for`. Without it a key is " +
-					"replaced once it has expired. Changes in place.",
+					"replaced once it has expired. Changes in place, but widening it so that the window has " +
+					"already begun replaces the key in the same plan.",
 				Optional: true,
 				Validators: []validator.String{
 					durationBetween(0, maxValidFor),
@@ -209,7 +214,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"key": schema.StringAttribute{
 				MarkdownDescription: "The key itself, sent by services in the `X-Api-Key` header. Null when " +
 					"`encryption_recipient` is set (see `encrypted_key`), and after an import until the next " +
-					"apply reads it, or for good where the gateway does not let the provider's key read it.",
+					"apply fetches it, or for good where the gateway will not show it again.",
 				Computed:  true,
 				Sensitive: true,
 			},
@@ -224,9 +229,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"key that `age-keygen` prints; white space around it is ignored). When set, state holds the " +
 					"key and secret only encrypted to it, as `encrypted_key` and `encrypted_secret`, and `key` " +
 					"and `secret` stay null. Setting, changing or removing it changes the key in place: the key " +
-					"is encrypted anew from what state holds, or read again from the gateway (one request, at " +
-					"apply). Where the gateway does not let the provider's key read the key again, changing or " +
-					"removing it replaces the key, and the plan says why.",
+					"is encrypted anew from what state holds, or fetched from the gateway again (one request, at " +
+					"apply). Where state holds the key only encrypted and the gateway will not show it again, " +
+					"changing or removing it replaces the key, and the plan says why.",
 				Optional:      true,
 				Validators:    []validator.String{ageRecipient()},
 				PlanModifiers: []planmodifier.String{sameRecipient()},

@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,6 +48,44 @@ func TestBinary(t *testing.T) {
 		}
 		if stdout.Len() != 0 || strings.Count(stderr.String(), "\n") != 1 {
 			t.Errorf("stdout %q, stderr %q: want one line on stderr", stdout.String(), stderr.String())
+		}
+	})
+
+	// The one command that the getting-started guide gives, run by a shell:
+	// it must return while the sandbox serves on, with the settings and the
+	// process to stop exported.
+	t.Run("eval export", func(t *testing.T) {
+		shell, err := exec.LookPath("bash")
+		if err != nil {
+			t.Skip("no bash to run the command with")
+		}
+		script := `eval "$("$BIN" sandbox --listen 127.0.0.1:0 --export 2>"$LOG" &)"` + "\n" +
+			`printf '%s\n' "$SMS_ENDPOINT" "$SMS_API_KEY" "$SMS_SANDBOX_PID"`
+		cmd := exec.CommandContext(ctx, shell, "-c", script)
+		cmd.Env = append(cmd.Environ(), "BIN="+bin, "LOG="+filepath.Join(t.TempDir(), "sandbox.log"))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("the shell did not return: %v", err)
+		}
+		values := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		if len(values) != 3 || values[0] == "" || len(values[1]) != 64 {
+			t.Fatalf("exported %q, want an endpoint, a key and a process id", values)
+		}
+		pid, err := strconv.Atoi(values[2])
+		if err != nil {
+			t.Fatalf("SMS_SANDBOX_PID = %q: %v", values[2], err)
+		}
+		process, err := os.FindProcess(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = process.Kill() })
+
+		req := getRequest(t, values[0]+"/api_keys")
+		req.Header.Set("X-Api-Key", values[1])
+		send(t, req).want(t, http.StatusOK)
+		if err := process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatalf("stopping the sandbox by SMS_SANDBOX_PID: %v", err)
 		}
 	})
 

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -32,6 +33,9 @@ const (
 
 type cliConfig struct {
 	listen string
+	// export prints the settings as shell commands, with the sandbox's
+	// process id, for `eval "$(terraform-provider-sms sandbox --export &)"`.
+	export bool
 	opts   Options
 }
 
@@ -39,8 +43,10 @@ type cliConfig struct {
 // and returns the exit status. It prints SMS_ENDPOINT and SMS_API_KEY lines
 // (and SMS_API_KEY_2, … for further accounts), then the webhook signing
 // keys as SMS_SIGNING_KEY (SMS_SIGNING_KEY_2, …) on stdout and nothing
-// else, so that a shell can eval them; stderr gets one line per request
-// and per webhook delivery attempt.
+// else, and then closes stdout where it can: a shell's command
+// substitution returns once the settings are printed, while the sandbox
+// goes on serving. stderr gets one line per request and per webhook
+// delivery attempt.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -66,9 +72,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if reachableFromNetwork(ln.Addr()) {
 		fmt.Fprintf(stderr, "sandbox: warning: listening on %s (bound to %s), which other machines can reach; the sandbox has no TLS and prints its keys, so listen on a loopback address such as 127.0.0.1 unless you mean to share it\n", cfg.listen, ln.Addr())
 	}
-	fmt.Fprintf(stdout, "SMS_ENDPOINT=http://%s%s\n", reachableAddr(ln.Addr()), apiPrefix)
-	printNumbered(stdout, "SMS_API_KEY", srv.APIKeys())
-	printNumbered(stdout, "SMS_SIGNING_KEY", srv.SigningKeys())
+	printSettings(stdout, cfg.export, "http://"+reachableAddr(ln.Addr())+apiPrefix, srv.APIKeys(), srv.SigningKeys())
+	if closer, ok := stdout.(io.Closer); ok {
+		_ = closer.Close()
+	}
 
 	httpServer := &http.Server{
 		Handler:           srv,
@@ -98,15 +105,33 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// printNumbered prints one NAME=value line per account: NAME for the
-// first, NAME_2 and on for the others.
-func printNumbered(w io.Writer, name string, values []string) {
-	for i, value := range values {
-		numbered := name
-		if i > 0 {
-			numbered += "_" + strconv.Itoa(i+1)
+// printSettings prints what a client needs, as NAME=value lines or, with
+// export, as shell commands that also name the process to stop. Endpoint
+// and keys hold no character that a shell would read specially, but the
+// values are quoted anyway.
+func printSettings(w io.Writer, export bool, endpoint string, apiKeys, signingKeys []string) {
+	line := func(name, value string) {
+		if export {
+			fmt.Fprintf(w, "export %s='%s'\n", name, value)
+		} else {
+			fmt.Fprintf(w, "%s=%s\n", name, value)
 		}
-		fmt.Fprintf(w, "%s=%s\n", numbered, value)
+	}
+	// One line per account: NAME for the first, NAME_2 and on for the others.
+	numbered := func(name string, values []string) {
+		for i, value := range values {
+			if i > 0 {
+				line(name+"_"+strconv.Itoa(i+1), value)
+			} else {
+				line(name, value)
+			}
+		}
+	}
+	line("SMS_ENDPOINT", endpoint)
+	numbered("SMS_API_KEY", apiKeys)
+	numbered("SMS_SIGNING_KEY", signingKeys)
+	if export {
+		line("SMS_SANDBOX_PID", strconv.Itoa(os.Getpid()))
 	}
 }
 
@@ -125,6 +150,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.DurationVar(&cfg.opts.AnswerDelay, "answer-delay", 0, "delay of each answer after its request was handled and saved")
 	fs.Float64Var(&cfg.opts.FailRate, "fail-rate", 0, "share of requests (0 to 1) answered with 500, 502 or 503")
 	fs.IntVar(&cfg.opts.RateLimit, "rate-limit", defaultRateLimit, "requests per second per account, burst twice that; 0 turns it off")
+	fs.BoolVar(&cfg.export, "export", false, "print the settings as shell export commands, with SMS_SANDBOX_PID, for eval")
 	fs.StringVar(&signingKey, "signing-key", "", "the first account's webhook signing key, 16 to 128 characters of [A-Za-z0-9] (default: kept in the data file, or a random one)")
 	fs.Float64Var(&cfg.opts.DeliveryTimeScale, "delivery-time-scale", 1, "multiplies the times of webhook deliveries (5s per attempt, retries from 1m), between 0 and 1, e.g. 0.001 to watch retries")
 	fs.BoolVar(&allowReveal, "allow-reveal", true, "let keys be read again through GET /api_keys/{id}/credentials; -allow-reveal=false plays an account that turned it off")

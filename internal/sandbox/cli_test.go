@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +154,59 @@ func TestMainServesUntilCancelled(t *testing.T) {
 	raw, err := os.ReadFile(dataFile)
 	if err != nil || !bytes.Contains(raw, []byte(`"last_used_at": "20`)) {
 		t.Errorf("data file after shutdown lacks last_used_at (%v):\n%s", err, raw)
+	}
+}
+
+// With --export the settings are shell commands that name the process to
+// stop, and stdout ends after them while the sandbox serves on, so that
+// `eval "$(terraform-provider-sms sandbox --export &)"` returns.
+func TestMainExportsSettingsForEval(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &lockedBuffer{}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- sandbox.Main(ctx, []string{"--listen", "127.0.0.1:0", "--api-key", rootKey, "--accounts", "2", "--export"}, stdoutW, stderr)
+	}()
+
+	// ReadAll returns only once Main has closed stdout; Main is still serving.
+	out, err := io.ReadAll(stdoutR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := regexp.MustCompile(`^export ([A-Z_0-9]+)='([^']*)'$`)
+	env := map[string]string{}
+	var order []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		m := exported.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("stdout line %q is not an export command; stdout:\n%s", line, out)
+		}
+		env[m[1]] = m[2]
+		order = append(order, m[1])
+	}
+	const wantOrder = "SMS_ENDPOINT SMS_API_KEY SMS_API_KEY_2 SMS_SIGNING_KEY SMS_SIGNING_KEY_2 SMS_SANDBOX_PID"
+	if got := strings.Join(order, " "); got != wantOrder {
+		t.Fatalf("stdout names %s, want %s", got, wantOrder)
+	}
+	if env["SMS_API_KEY"] != rootKey || env["SMS_SANDBOX_PID"] != strconv.Itoa(os.Getpid()) {
+		t.Errorf("exported %v, want the given key and this process's id", env)
+	}
+
+	req := getRequest(t, env["SMS_ENDPOINT"]+"/api_keys")
+	req.Header.Set("X-Api-Key", env["SMS_API_KEY"])
+	send(t, req).want(t, http.StatusOK)
+
+	cancel()
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Errorf("exit status = %d, want 0; stderr %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Main did not return after its context ended")
 	}
 }
 

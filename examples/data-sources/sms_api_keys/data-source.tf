@@ -4,9 +4,9 @@ data "sms_api_keys" "senders" {
   permission  = "sms"
 }
 
-# Keys made by hand (not labelled by a pipeline) that have expired.
+# Expired keys of CI jobs, whose labels start with "ci-".
 data "sms_api_keys" "stale" {
-  label_regex = "^(?:[^c]|c[^i]|ci[^-])"
+  label_regex = "^ci-"
   expired     = true
 }
 

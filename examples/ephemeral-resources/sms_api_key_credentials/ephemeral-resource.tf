@@ -1,4 +1,4 @@
-# The key and secret of an existing key, read again each run and never
+# The key and secret of an existing key, fetched in each run and never
 # written to plan or state: here, to configure a second provider with a
 # narrow key made in the web app.
 ephemeral "sms_api_key_credentials" "reporting" {
