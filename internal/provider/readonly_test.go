@@ -231,6 +231,6 @@ func requestsBetween(before, after sandbox.Stats) []string {
 }
 
 var (
-	_ tfprotov6.ProviderServerWithListResource = readOnlyGuard{}
-	_ tfprotov6.ProviderServerWithActions      = readOnlyGuard{}
+	_ tfprotov6.ListResourceServer = readOnlyGuard{}
+	_ tfprotov6.ActionServer       = readOnlyGuard{}
 )
