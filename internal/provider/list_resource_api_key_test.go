@@ -41,11 +41,8 @@ func requireListsAndActions(t *testing.T, w *clitest.Workdir) {
 	if strings.Contains(w.MustRun("version").Stdout, "OpenTofu") {
 		t.Skipf("needs Terraform 1.14 or later (list resources and actions); OpenTofu %s has neither", v)
 	}
-	major, minor, _ := strings.Cut(v, ".")
-	minor, _, _ = strings.Cut(minor, ".")
-	m, errMajor := strconv.Atoi(major)
-	n, errMinor := strconv.Atoi(minor)
-	if errMajor != nil || errMinor != nil {
+	m, n, ok := parseMinorVersion(v)
+	if !ok {
 		t.Fatalf("cannot read the CLI's version %q", v)
 	}
 	if m < 1 || (m == 1 && n < 14) {
@@ -287,4 +284,14 @@ func TestAccAPIKeyListResource_generateConfig(t *testing.T) {
 	if empty.ExitCode != 0 {
 		t.Errorf("the plan after the import apply proposes changes:\n%s", empty)
 	}
+}
+
+// parseMinorVersion reads the major and minor numbers of a CLI's version,
+// such as 1 and 16 of "1.16.4".
+func parseMinorVersion(v string) (major, minor int, ok bool) {
+	majorText, rest, _ := strings.Cut(v, ".")
+	minorText, _, _ := strings.Cut(rest, ".")
+	major, errMajor := strconv.Atoi(majorText)
+	minor, errMinor := strconv.Atoi(minorText)
+	return major, minor, errMajor == nil && errMinor == nil
 }

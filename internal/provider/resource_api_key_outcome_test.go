@@ -212,6 +212,7 @@ resource "sms_api_key" "k" {
 				t.Fatal(err)
 			}
 			interrupted := run.Wait()
+			skipOnStateSerializationCrash(t, w, interrupted)
 			if interrupted.ExitCode != 1 {
 				t.Fatalf("the interrupted apply: exit %d, want 1:\n%s", interrupted.ExitCode, interrupted)
 			}
@@ -466,4 +467,27 @@ func TestAccAPIKeyResource_unconfirmedCreateDroppedAfterTheReplays(t *testing.T)
 	if r := env.planWritesNothing(t, w, "plan", "-detailed-exitcode"); r.ExitCode != 0 {
 		t.Errorf("the plan after the apply is not empty:\n%s", r)
 	}
+}
+
+// skipOnStateSerializationCrash skips a test whose interrupted apply
+// crashed Terraform 1.15 or later while it wrote the state: when a create
+// that returned an error with a partial object is interrupted, Terraform
+// 1.16.4 may store that object with no status and then panics ("Failed to
+// serialize resource instance in state ... ObjectStatus(0)"), in about half
+// of the runs here; 1.14 and OpenTofu never do. The provider's part of such a
+// run is checked under those CLIs.
+func skipOnStateSerializationCrash(t *testing.T, w *clitest.Workdir, r *clitest.Result) {
+	t.Helper()
+	if r.ExitCode == 1 || !strings.Contains(r.Stderr, "Failed to serialize resource instance in state") {
+		return
+	}
+	v, err := w.Version()
+	if err != nil {
+		t.Fatal(err)
+	}
+	major, minor, ok := parseMinorVersion(v)
+	if !ok || major != 1 || minor < 15 {
+		return
+	}
+	t.Skipf("Terraform %s crashed writing the state of the interrupted apply (a Terraform bug, see the comment on skipOnStateSerializationCrash):\n%s", v, r)
 }
