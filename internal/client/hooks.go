@@ -123,8 +123,6 @@ func (c *Client) ListHooks(ctx context.Context) ([]Hook, error) {
 // string is read too.
 type createdHook struct {
 	ID json.RawMessage `json:"id"`
-	// found is the id that a lookup found when the answer was lost.
-	found string
 }
 
 // CreateHook creates a hook and returns its id.
@@ -180,18 +178,20 @@ func (c *Client) CreateHook(ctx context.Context, in HookInput) (string, error) {
 	}
 
 	var created createdHook
+	// found is the id that a lookup found when the answer was lost.
+	var found string
 	req := request{method: http.MethodPost, path: "/hooks", body: in.form(), form: true, seven: true,
 		lookup: func(ctx context.Context) (bool, error) {
 			id, err := lookup(ctx)
-			created.found = id
+			found = id
 			return id != "", err
 		}}
 	got, err := c.do(ctx, req, &created)
 	if err != nil {
 		return "", err
 	}
-	if created.found != "" {
-		return created.found, nil
+	if found != "" {
+		return found, nil
 	}
 	id, idErr := hookIDFrom(created.ID)
 	if idErr == nil {

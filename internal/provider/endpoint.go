@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -67,25 +68,12 @@ func checkEndpoint(raw string) (string, error) {
 // resourceInPath returns the resource of the API that the path names, or
 // "" for a path that may be a base URL.
 func resourceInPath(p string) string {
-	var segments []string
-	for _, s := range strings.Split(p, "/") {
-		if s != "" {
-			segments = append(segments, s)
-		}
-	}
-	for _, s := range segments {
-		if s == "api_keys" {
-			return s
-		}
-	}
-	if len(segments) == 0 {
-		return ""
-	}
-	last := segments[len(segments)-1]
-	for _, r := range apiResources {
-		if last == r {
-			return r
-		}
+	segments := slices.DeleteFunc(strings.Split(p, "/"), func(s string) bool { return s == "" })
+	switch {
+	case slices.Contains(segments, "api_keys"):
+		return "api_keys"
+	case len(segments) > 0 && slices.Contains(apiResources, segments[len(segments)-1]):
+		return segments[len(segments)-1]
 	}
 	return ""
 }
