@@ -190,7 +190,8 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	switch {
 	case apiKey == "":
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API Key",
-			"The provider needs a key of the gateway that holds the api_keys scope. Set api_key in the "+
+			"The provider needs a key of the gateway: one that holds the api_keys scope to manage keys, or "+
+				"hooks for webhooks alone. Set api_key in the "+
 				"provider block, or the "+envAPIKey+" (or "+envAPIKeySeven+") environment variable.")
 	case hasSpaceOrControl(apiKey):
 		// Without an attribute path and without the key: Terraform would
