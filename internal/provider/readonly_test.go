@@ -203,6 +203,11 @@ func (e *testEnv) planWritesNothing(t *testing.T, w *clitest.Workdir, args ...st
 	r := w.Run(append(args, "-input=false", "-no-color")...)
 	sent := requestsBetween(before, e.sandbox.Stats())
 	t.Logf("terraform %s (exit %d) sent: %s", strings.Join(args, " "), r.ExitCode, strings.Join(sent, ", "))
+	// A plan that failed wrote nothing either, and proves nothing: 0 is a
+	// plan, and 2 a plan with changes under -detailed-exitcode.
+	if r.ExitCode != 0 && r.ExitCode != 2 {
+		t.Errorf("terraform %s failed:\n%s", strings.Join(args, " "), r)
+	}
 	for _, s := range sent {
 		if !strings.HasPrefix(s, http.MethodGet+" ") {
 			t.Errorf("terraform %s sent %s", strings.Join(args, " "), s)

@@ -453,6 +453,9 @@ func TestAccAPIKeyResource_unconfirmedCreateDroppedAfterTheReplays(t *testing.T)
 	env.local.Down()
 	failed := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
 	env.local.Up()
+	if failed.ExitCode != 1 {
+		t.Fatalf("the apply that lost its answer: exit %d, want 1:\n%s", failed.ExitCode, failed)
+	}
 	expectOutput(t, failed, "API Key Creation Unconfirmed")
 
 	env.advance(25 * time.Hour)
